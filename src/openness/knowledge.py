@@ -1,0 +1,120 @@
+"""The licence knowledge base: one YAML profile per licence in `licenses/`, and lookups into it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.resources import resource_dir
+
+ProfileKind = Literal["licence", "policy"]
+
+
+class ProfileClause(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    summary: str
+
+
+class LicenseProfile(BaseModel):
+    """A licence (or use policy) as the project understands it, written in our own words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.+-]*$")
+    name: str
+    kind: ProfileKind = "licence"
+    licensor: str | None = None
+    version: str | None = None
+    summary: str
+    hub_keywords: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    spdx_id: str | None = None
+    licenseref: str | None = None
+    osi_approved: bool | None
+    family: str | None = Field(default=None, description="For family keywords: no single text.")
+    incorporates: list[str] = Field(default_factory=list)
+    reference_texts: list[str] = Field(
+        default_factory=list, description="Corpus slugs whose fingerprints identify this licence."
+    )
+    clauses_profiled: bool = True
+    clauses: list[ProfileClause] = Field(default_factory=list)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9.+]+", " ", text.lower()).strip()
+
+
+class KnowledgeBase:
+    """All licence profiles, indexed by id, Hub keyword, SPDX id, alias and URL."""
+
+    def __init__(self, profiles: list[LicenseProfile]) -> None:
+        self.profiles = {profile.id: profile for profile in profiles}
+        self._by_keyword: dict[str, LicenseProfile] = {}
+        self._by_spdx: dict[str, LicenseProfile] = {}
+        self._by_name: dict[str, LicenseProfile] = {}
+        self._by_url: dict[str, LicenseProfile] = {}
+        for profile in profiles:
+            for keyword in profile.hub_keywords:
+                self._by_keyword[keyword.lower()] = profile
+            if profile.spdx_id:
+                self._by_spdx.setdefault(profile.spdx_id.lower(), profile)
+            for name in (profile.id, profile.name, *profile.aliases):
+                self._by_name.setdefault(_squash(name), profile)
+            for url in profile.urls:
+                self._by_url.setdefault(_normalise_url(url), profile)
+
+    def get(self, profile_id: str) -> LicenseProfile | None:
+        return self.profiles.get(profile_id)
+
+    def by_keyword(self, keyword: str) -> LicenseProfile | None:
+        return self._by_keyword.get(keyword.strip().lower())
+
+    def by_spdx(self, spdx_id: str) -> LicenseProfile | None:
+        return self._by_spdx.get(spdx_id.strip().lower())
+
+    def by_name(self, name: str) -> LicenseProfile | None:
+        """Exact match on id, name or alias, ignoring case and punctuation."""
+        return self._by_name.get(_squash(name))
+
+    def by_url(self, url: str) -> LicenseProfile | None:
+        return self._by_url.get(_normalise_url(url))
+
+    def find(self, term: str) -> LicenseProfile | None:
+        """Any of: id, Hub keyword, SPDX id, name or alias."""
+        return (
+            self.get(term) or self.by_keyword(term) or self.by_spdx(term) or self.by_name(term)
+        )
+
+    def names(self) -> dict[str, LicenseProfile]:
+        """Squashed names and aliases, for fuzzy matching of free text."""
+        return dict(self._by_name)
+
+
+def _normalise_url(url: str) -> str:
+    url = re.sub(r"^https?://(www\.)?", "", url.strip().lower())
+    return url.rstrip("/")
+
+
+def load_profiles(folder: Path) -> list[LicenseProfile]:
+    """Every `*.yaml` profile in `folder` except the clause rules."""
+    profiles = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "clauses.yaml":
+            continue
+        with path.open(encoding="utf-8") as handle:
+            profiles.append(LicenseProfile.model_validate(yaml.safe_load(handle)))
+    return profiles
+
+
+@cache
+def knowledge_base() -> KnowledgeBase:
+    """The shipped knowledge base, loaded once."""
+    return KnowledgeBase(load_profiles(resource_dir("licenses")))

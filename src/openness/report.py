@@ -1,0 +1,99 @@
+"""The audit result: the objects behind the JSON contract (schema_version "1") and every renderer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from openness.evidence import Gating, SourceKind
+
+SCHEMA_VERSION = "1"
+
+Status = Literal["met", "not_met", "unknown"]
+Verdict = Literal["pass", "fail", "unknown"]
+MatchKind = Literal["exact", "modified", "concatenated", "unknown"]
+
+
+class Citation(BaseModel):
+    """Where a fact was read: a file path, `card:<field>`, `hub:<field>` or `profile:<id>`."""
+
+    source: str
+    line: int | None = None
+    quote: str = Field(default="", max_length=200)
+
+
+class ModelInfo(BaseModel):
+    id: str
+    revision: str | None
+    source: SourceKind
+    retrieved_at: str
+    gated: Gating
+    base_models: list[str]
+
+
+class LicenseFile(BaseModel):
+    path: str
+    identified: str | None
+    confidence: float
+    match: MatchKind = "unknown"
+    also: list[str] = Field(default_factory=list, description="Other licences found concatenated.")
+
+
+class LicenseReport(BaseModel):
+    declared: str | None
+    declared_name: str | None
+    declared_link: str | None
+    files: list[LicenseFile]
+    conclusion: str | None
+    spdx_id: str | None
+    osi_approved: bool | None
+    conflicts: list[str]
+
+
+class Clause(BaseModel):
+    kind: str
+    summary: str
+    evidence: Citation
+
+
+class Criterion(BaseModel):
+    id: str
+    title: str
+    status: Status
+    reason: str
+    evidence: list[Citation]
+
+
+class Rubric(BaseModel):
+    verdict: Verdict
+    criteria: list[Criterion]
+
+
+class Audit(BaseModel):
+    model: ModelInfo
+    license: LicenseReport
+    clauses: list[Clause]
+    rubrics: dict[str, Rubric]
+    summary: str
+    warnings: list[str]
+
+
+class ToolInfo(BaseModel):
+    name: str = "openness"
+    version: str
+
+
+class Failure(BaseModel):
+    """A MODEL argument that could not be audited."""
+
+    model: str
+    exit_code: int
+    message: str
+
+
+class Report(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    audits: list[Audit]
+    errors: list[Failure] = Field(default_factory=list)
