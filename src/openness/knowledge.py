@@ -48,7 +48,7 @@ class LicenseProfile(BaseModel):
     clauses: list[ProfileClause] = Field(default_factory=list)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9.+]+", " ", text.lower()).strip()
 
 
@@ -67,7 +67,7 @@ class KnowledgeBase:
             if profile.spdx_id:
                 self._by_spdx.setdefault(profile.spdx_id.lower(), profile)
             for name in (profile.id, profile.name, *profile.aliases):
-                self._by_name.setdefault(_squash(name), profile)
+                self._by_name.setdefault(squash(name), profile)
             for url in profile.urls:
                 self._by_url.setdefault(_normalise_url(url), profile)
 
@@ -82,7 +82,7 @@ class KnowledgeBase:
 
     def by_name(self, name: str) -> LicenseProfile | None:
         """Exact match on id, name or alias, ignoring case and punctuation."""
-        return self._by_name.get(_squash(name))
+        return self._by_name.get(squash(name))
 
     def by_url(self, url: str) -> LicenseProfile | None:
         return self._by_url.get(_normalise_url(url))

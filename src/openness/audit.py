@@ -1,0 +1,69 @@
+"""The library entry point: evidence -> licence analysis -> rubric evaluation -> an Audit."""
+
+from __future__ import annotations
+
+from openness.evidence import Evidence
+from openness.facts import compute_facts
+from openness.licensing import LicenceAnalysis, analyse
+from openness.report import Audit, ModelInfo, Rubric
+from openness.rubrics import evaluate, load_rubric
+from openness.sources.gather import gather
+from openness.target import Target, parse_target
+
+RUBRICS = ("osd", "osaid")
+
+
+def audit_evidence(evidence: Evidence) -> Audit:
+    """Judge evidence already gathered."""
+    licence = analyse(evidence)
+    facts = compute_facts(evidence, licence)
+    rubrics = {name: evaluate(load_rubric(name), licence.clauses, facts) for name in RUBRICS}
+    return Audit(
+        model=ModelInfo(
+            id=evidence.repo_id,
+            revision=evidence.revision,
+            source=evidence.source,
+            retrieved_at=evidence.retrieved_at.isoformat(),
+            gated=evidence.gated,
+            base_models=evidence.base_models,
+        ),
+        license=licence.report,
+        clauses=licence.clauses,
+        rubrics=rubrics,
+        summary=summarise(licence, rubrics, facts["weights_present"].value),
+        warnings=[*evidence.warnings, *licence.warnings],
+    )
+
+
+def audit_target(target: Target, offline: bool = False, timeout: float = 10.0) -> Audit:
+    return audit_evidence(gather(target, offline=offline, timeout=timeout))
+
+
+def audit_model(model: str, revision: str | None = None, offline: bool = False) -> Audit:
+    """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
+    return audit_target(parse_target(model, revision), offline=offline)
+
+
+def summarise(licence: LicenceAnalysis, rubrics: dict[str, Rubric], weights: bool | None) -> str:
+    """One plain-language sentence."""
+    conclusion = licence.conclusion
+    what = "Open weights" if weights else "Released"
+    if conclusion is None:
+        first = "The licence could not be determined"
+    elif conclusion.osi_approved:
+        first = f"{what} under an OSI-approved licence ({conclusion.name})"
+    else:
+        restrictive = [c.kind for c in licence.clauses if c.kind != "gated-acceptance"]
+        approval = "not OSI-approved" if conclusion.osi_approved is False else "of unknown status"
+        first = f"{what} under the {conclusion.name}, {approval}"
+        if restrictive:
+            first += " and restrictive (" + ", ".join(restrictive) + ")"
+    osaid = rubrics["osaid"]
+    if osaid.verdict == "pass":
+        second = "meets the Open Source AI Definition"
+    else:
+        status = "not_met" if osaid.verdict == "fail" else "unknown"
+        gaps = [c.title.lower() for c in osaid.criteria if c.status == status]
+        lead = "not Open Source AI" if osaid.verdict == "fail" else "not shown to be Open Source AI"
+        second = f"{lead}: {', '.join(gaps)} {'not met' if status == 'not_met' else 'not shown'}"
+    return f"{first}; {second}."

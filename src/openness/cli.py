@@ -1,0 +1,133 @@
+"""Command line: parse arguments, run the library, pick a renderer, decide the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from openness import __version__
+from openness.errors import EXIT_UNOBTAINABLE, EXIT_USAGE, OpennessError, UsageError
+from openness.render import OutputFormat
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 the audit ran (whatever it found); 1 a policy failed; "
+    "2 bad input or usage; 3 a model or its evidence could not be obtained."
+)
+
+app = typer.Typer(
+    name="openness",
+    help=f"How open is an AI model, really? Evidence-backed licence and openness audits.\n\n"
+    f"{EXIT_CODES_HELP}",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _say(message: str) -> None:
+    """One diagnostic line on stderr (control characters removed)."""
+    from openness.textnorm import strip_control
+
+    print(f"openness: {strip_control(message)}", file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"openness {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """How open is an AI model, really?"""
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Print to stdout, or replace `output` atomically (never half-written)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    folder = output.resolve().parent
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".openness-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, output)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from error
+    _say(f"report written to {output}")
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def audit(
+    models: Annotated[
+        list[str],
+        typer.Argument(help="Hub repo ids (org/name), Hub URLs or local folders.", show_default=False),
+    ],
+    revision: Annotated[
+        str | None, typer.Option("--revision", help="Branch, tag or commit to audit.")
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.table,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
+    from openness.audit import audit_model
+    from openness.render import RenderOptions, renderer_for
+    from openness.report import Failure, Report, ToolInfo
+
+    report = Report(tool=ToolInfo(version=__version__), audits=[])
+    worst = 0
+    for model in models:
+        try:
+            report.audits.append(audit_model(model, revision=revision, offline=offline))
+        except OpennessError as error:
+            code = error.exit_code
+            report.errors.append(Failure(model=model, exit_code=code, message=str(error)))
+            _say(f"error: {error}")
+            worst = max(worst, code)
+        except Exception as error:  # a bug must not end in a traceback for the user
+            if os.environ.get("OPENNESS_DEBUG"):
+                raise
+            message = f"internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details"
+            report.errors.append(Failure(model=model, exit_code=EXIT_UNOBTAINABLE, message=message))
+            _say(f"error: {model}: {message}")
+            worst = max(worst, EXIT_UNOBTAINABLE)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = renderer_for(output_format)(report, RenderOptions(color=color, width=_width()))
+    _write(text, output)
+    raise typer.Exit(worst)
+
+
+def _width() -> int:
+    import shutil
+
+    return max(80, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+
+def main() -> None:
+    """Console entry point: usage errors exit 2 with one line, never a traceback."""
+    try:
+        app()
+    except OpennessError as error:
+        _say(f"error: {error}")
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        sys.exit(EXIT_USAGE)

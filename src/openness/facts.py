@@ -1,0 +1,108 @@
+"""Tri-state facts about a release that the rubrics are written against."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from openness.card import key_line, split_front_matter
+from openness.evidence import Evidence
+from openness.report import Citation
+
+if TYPE_CHECKING:
+    from openness.licensing import LicenceAnalysis
+
+WEIGHT_SUFFIXES = {
+    ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5",
+    ".msgpack", ".tflite", ".mlmodel", ".pdparams", ".nemo", ".npz",
+}  # fmt: skip
+_TRAINING_CODE = re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*\.py$", re.IGNORECASE)
+_DATA_HEADING = re.compile(r"^#{1,4}\s*.*\b(training data|datasets?|data)\b", re.IGNORECASE | re.M)
+_CODE_LINK = re.compile(r"https?://(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: bool | None
+    reason: str
+    evidence: list[Citation] = field(default_factory=list)
+
+
+def compute_facts(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Fact]:
+    """Every fact a rubric may name."""
+    return {
+        "licence_osi_approved": _osi_approved(licence),
+        "licence_consistent": _consistent(licence),
+        "weights_present": _weights(evidence),
+        "training_code_published": _training_code(evidence),
+        "data_information_published": _data_information(evidence),
+    }
+
+
+def _osi_approved(licence: LicenceAnalysis) -> Fact:
+    conclusion = licence.conclusion
+    cited = [licence.citation] if licence.citation else []
+    if conclusion is None:
+        return Fact(None, "no licence could be determined", cited)
+    if conclusion.osi_approved is None:
+        return Fact(None, f"whether {conclusion.name} is OSI-approved is not known", cited)
+    if conclusion.osi_approved:
+        return Fact(True, f"{conclusion.name} is OSI-approved", cited)
+    return Fact(False, f"{conclusion.name} is not an OSI-approved licence", cited)
+
+
+def _consistent(licence: LicenceAnalysis) -> Fact:
+    if licence.report.conflicts:
+        return Fact(False, "licence evidence conflicts: " + "; ".join(licence.report.conflicts))
+    return Fact(True, "no conflicting licence evidence found")
+
+
+def _weights(evidence: Evidence) -> Fact:
+    if evidence.files is None:
+        return Fact(None, "the repo's file list is not known")
+    for file in evidence.files:
+        if PurePosixPath(file.path).suffix.lower() in WEIGHT_SUFFIXES:
+            return Fact(True, "weight files are published", [Citation(source=file.path)])
+    return Fact(False, "no weight files in the repo")
+
+
+def _training_code(evidence: Evidence) -> Fact:
+    for file in evidence.files or []:
+        if _TRAINING_CODE.search(file.path):
+            return Fact(True, "training code is in the repo", [Citation(source=file.path)])
+    link = _CODE_LINK.search(evidence.card_text or "")
+    if link:
+        return Fact(
+            None,
+            "the card links to a code repository whose contents and licence were not checked",
+            [Citation(source="README.md", line=_line_of(evidence.card_text, link.start()),
+                      quote=link.group(0)[:200])],
+        )  # fmt: skip
+    return Fact(None, "no training code found in the repo or linked from the card")
+
+
+def _data_information(evidence: Evidence) -> Fact:
+    datasets = evidence.datasets
+    _, body = split_front_matter(evidence.card_text or "")
+    heading = _DATA_HEADING.search(body)
+    if datasets and heading:
+        offset = len(evidence.card_text or "") - len(body)
+        return Fact(
+            True,
+            "training datasets are named and the card describes the training data",
+            [
+                Citation(source="card:datasets", line=key_line(evidence.card_text, "datasets"),
+                         quote=", ".join(datasets)[:200]),
+                Citation(source="README.md", line=_line_of(evidence.card_text, offset + heading.start()),
+                         quote=heading.group(0).strip()[:200]),
+            ],
+        )  # fmt: skip
+    if datasets:
+        return Fact(None, "datasets are named but the card does not describe the training data")
+    return Fact(None, "no training-data information found (datasets or a data section)")
+
+
+def _line_of(text: str | None, offset: int) -> int | None:
+    return (text or "").count("\n", 0, offset) + 1 if text else None

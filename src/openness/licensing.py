@@ -1,0 +1,233 @@
+"""Licence analysis: what the card declares, what the files say, and which terms cover the weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from openness.card import key_line
+from openness.clauses import detect_clauses
+from openness.declared import Resolved, from_profile, resolve
+from openness.evidence import Evidence
+from openness.identify import identify_text
+from openness.knowledge import knowledge_base
+from openness.report import Citation, Clause, LicenseFile, LicenseReport
+
+_MAIN_LICENCE_STEMS = ("license", "licence", "copying")
+_UNDECLARED = {"", "other", "unknown"}
+
+
+@dataclass
+class Candidate:
+    """One credible statement of the terms: from the card or from a file."""
+
+    resolved: Resolved | None
+    citation: Citation
+    label: str
+
+
+@dataclass
+class LicenceAnalysis:
+    report: LicenseReport
+    clauses: list[Clause]
+    conclusion: Resolved | None
+    citation: Citation | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return " AND ".join(item.strip() for item in value)
+    return None
+
+
+def _quote(text: str) -> str:
+    from openness.textnorm import strip_control
+
+    return strip_control(text).strip()[:200]
+
+
+def _declared(evidence: Evidence) -> tuple[Candidate | None, list[str]]:
+    """The card's licence, resolved when possible."""
+    card = evidence.card_data
+    value, name, link = (_as_text(card.get(k)) for k in ("license", "license_name", "license_link"))
+    if value is None:
+        return None, []
+    line = key_line(evidence.card_text, "license")
+    source = "card:license"
+    resolved = None if value.lower() in _UNDECLARED else resolve(value)
+    if value.lower() in _UNDECLARED or resolved is None:
+        for term, key in ((name, "license_name"), (link, "license_link")):
+            found = resolve(term) if term else None
+            if found:
+                resolved, source, line = found, f"card:{key}", key_line(evidence.card_text, key)
+                value = term or value
+                break
+    citation = Citation(source=source, line=line, quote=_quote(f"{source[5:]}: {value}"))
+    warnings = []
+    if resolved is None and value.lower() not in _UNDECLARED:
+        warnings.append(f"declared licence {value!r} is not one openness knows")
+    return Candidate(resolved, citation, value), warnings
+
+
+def _is_main_licence(path: str) -> bool:
+    return PurePosixPath(path).name.lower().startswith(_MAIN_LICENCE_STEMS)
+
+
+def analyse(evidence: Evidence) -> LicenceAnalysis:
+    """Identify every licence text, detect clauses, compare with the card, conclude."""
+    kb = knowledge_base()
+    card = evidence.card_data
+    declared, warnings = _declared(evidence)
+    files: list[LicenseFile] = []
+    candidates: list[Candidate] = []
+    clauses: dict[str, Clause] = {}
+    profiled: list[str] = []
+    for text_file in evidence.texts:
+        found = identify_text(text_file.text)
+        files.append(
+            LicenseFile(
+                path=text_file.path,
+                identified=found.profile_id,
+                confidence=found.confidence,
+                match=found.match,
+                also=found.also,
+            )
+        )
+        for hit in detect_clauses(text_file.text, text_file.path):
+            clauses.setdefault(
+                hit.kind,
+                Clause(
+                    kind=hit.kind,
+                    summary=hit.summary,
+                    evidence=Citation(source=hit.source, line=hit.line, quote=hit.quote),
+                ),
+            )
+        profile = kb.get(found.profile_id) if found.profile_id else None
+        if found.match in ("exact", "concatenated") and profile:
+            profiled += [profile.id, *found.also]
+        citation = Citation(source=text_file.path, line=1, quote=_quote(_first_line(text_file.text)))
+        if profile and profile.kind == "policy" and found.match != "modified":
+            continue
+        if found.match in ("exact", "concatenated") and profile:
+            candidates.append(Candidate(from_profile(profile), citation, profile.name))
+        elif _is_main_licence(text_file.path):
+            label = f"a modified {profile.name}" if profile else "an unrecognised licence text"
+            candidates.append(Candidate(None, citation, label))
+            if profile:
+                warnings.append(
+                    f"{text_file.path} resembles {profile.name} but differs from it "
+                    f"(similarity {found.confidence:.2f}); treated as an unknown licence"
+                )
+
+    conflicts = _conflicts(declared, candidates, clauses, evidence)
+    everything = ([declared] if declared else []) + candidates
+    chosen = _most_restrictive(everything)
+    conclusion = chosen.resolved if chosen else None
+    if conclusion and conclusion.profile and conclusion.id not in profiled:
+        profiled.append(conclusion.id)
+    _add_profile_clauses(clauses, profiled)
+    if evidence.gated and "gated-acceptance" not in clauses:
+        clauses["gated-acceptance"] = Clause(
+            kind="gated-acceptance",
+            summary="Downloading the files requires accepting terms on the Hub first.",
+            evidence=Citation(source="metadata:gated", quote=f"gated: {evidence.gated}"),
+        )
+    report = LicenseReport(
+        declared=_as_text(card.get("license")),
+        declared_name=_as_text(card.get("license_name")),
+        declared_link=_as_text(card.get("license_link")),
+        files=files,
+        conclusion=conclusion.id if conclusion else None,
+        spdx_id=conclusion.spdx_id if conclusion else None,
+        osi_approved=conclusion.osi_approved if conclusion else None,
+        conflicts=conflicts,
+    )
+    return LicenceAnalysis(
+        report=report,
+        clauses=sorted(clauses.values(), key=lambda clause: clause.kind),
+        conclusion=conclusion,
+        citation=chosen.citation if chosen else None,
+        warnings=warnings,
+    )
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
+def _restrictiveness(candidate: Candidate) -> int:
+    """Higher is more restrictive: restricted > unknown > OSI-approved."""
+    if candidate.resolved is None:
+        return 1
+    return {False: 2, None: 1, True: 0}[candidate.resolved.osi_approved]
+
+
+def _most_restrictive(candidates: list[Candidate]) -> Candidate | None:
+    """The conclusion follows the most restrictive credible evidence; files beat the card."""
+    best: Candidate | None = None
+    for candidate in candidates:
+        if best is None or _restrictiveness(candidate) >= _restrictiveness(best):
+            best = candidate
+    return best
+
+
+def _same(first: Resolved, second: Resolved) -> bool:
+    if first.id == second.id:
+        return True
+    return bool(first.spdx_id and first.spdx_id == second.spdx_id)
+
+
+def _conflicts(
+    declared: Candidate | None,
+    files: list[Candidate],
+    clauses: dict[str, Clause],
+    evidence: Evidence,
+) -> list[str]:
+    conflicts = []
+    if declared is None:
+        return conflicts
+    said = f"card says {declared.label}"
+    for candidate in files:
+        where = candidate.citation.source
+        if declared.resolved is None or candidate.resolved is None:
+            if declared.resolved and candidate.resolved is None:
+                conflicts.append(f"{said} but {where} is {candidate.label}")
+            continue
+        if not _same(declared.resolved, candidate.resolved):
+            conflicts.append(f"{said} but {where} is the {candidate.resolved.name}")
+    if declared.resolved and declared.resolved.osi_approved and clauses:
+        text_kinds = sorted(clauses)
+        if text_kinds:
+            conflicts.append(
+                f"{said}, an OSI-approved licence, but the licence files restrict use "
+                f"({', '.join(text_kinds)})"
+            )
+    if declared.resolved is None and declared.label.lower() == "other" and not evidence.texts:
+        conflicts.append("card says other but no licence text was found anywhere")
+    return conflicts
+
+
+def _add_profile_clauses(clauses: dict[str, Clause], profile_ids: list[str]) -> None:
+    """Clauses the knowledge base knows for the identified licences, not found in any text."""
+    kb = knowledge_base()
+    seen: set[str] = set()
+    queue = list(profile_ids)
+    while queue:
+        profile = kb.get(queue.pop(0))
+        if profile is None or profile.id in seen:
+            continue
+        seen.add(profile.id)
+        queue.extend(profile.incorporates)
+        for known in profile.clauses:
+            clauses.setdefault(
+                known.kind,
+                Clause(
+                    kind=known.kind,
+                    summary=known.summary,
+                    evidence=Citation(source=f"profile:{profile.id}", quote=_quote(known.summary)),
+                ),
+            )

@@ -1,0 +1,34 @@
+"""Report renderers: one mapping from format name to a function producing the text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from openness.report import Report
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    width: int = 100
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+
+def renderer_for(output_format: OutputFormat) -> Renderer:
+    """The renderer of a format (imported lazily: rich is only loaded when needed)."""
+    if output_format is OutputFormat.json:
+        from openness.render.json import render_json
+
+        return render_json
+    from openness.render.table import render_table
+
+    return render_table

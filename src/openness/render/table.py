@@ -1,0 +1,101 @@
+"""The human report for a terminal, built with rich. Repo text is never parsed as markup."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from openness.render import RenderOptions
+from openness.report import Audit, Citation, Report
+from openness.textnorm import strip_control
+
+_STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
+_VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "unknown": "bold yellow"}
+
+
+def _safe(value: object) -> Text:
+    """Untrusted text as a plain Text (no markup, no control characters)."""
+    return Text(strip_control("" if value is None else str(value)))
+
+
+def _where(citation: Citation) -> str:
+    return citation.source + (f":{citation.line}" if citation.line else "")
+
+
+def _age(audit: Audit) -> str:
+    model = audit.model
+    if model.source == "snapshot":
+        return f"snapshot as of {model.retrieved_at[:10]}"
+    return f"{model.source}, retrieved {model.retrieved_at[:19].replace('T', ' ')} UTC"
+
+
+def _audit_view(audit: Audit) -> RenderableType:
+    parts: list[RenderableType] = []
+    header = Text.assemble(("● ", "bold"), _safe(audit.model.id).stylize("bold"))
+    header.append(f"  (source: {_age(audit)}; revision: {audit.model.revision or 'unknown'})")
+    parts += [header, Text.assemble(("Summary: ", "bold"), _safe(audit.summary))]
+
+    licence = audit.license
+    facts = Table.grid(padding=(0, 2))
+    facts.add_row(Text("declared"), _safe(licence.declared or "none"))
+    if licence.declared_name or licence.declared_link:
+        facts.add_row(Text("name / link"), _safe(f"{licence.declared_name} / {licence.declared_link}"))
+    for file in licence.files:
+        found = file.identified or "unrecognised"
+        extra = f" + {', '.join(file.also)}" if file.also else ""
+        facts.add_row(
+            _safe(file.path), _safe(f"{found}{extra} ({file.match}, {file.confidence:.2f})")
+        )
+    osi = {True: "yes", False: "no", None: "unknown"}[licence.osi_approved]
+    facts.add_row(Text("conclusion", style="bold"), _safe(f"{licence.conclusion or 'unknown'}"))
+    facts.add_row(Text("OSI-approved"), Text(osi))
+    for conflict in licence.conflicts:
+        facts.add_row(Text("conflict", style="red"), _safe(conflict))
+    parts += [Text("Licence", style="bold underline"), facts]
+
+    if audit.clauses:
+        clauses = Table("clause", "evidence", "quote", show_lines=False, expand=False)
+        for clause in audit.clauses:
+            clauses.add_row(
+                Text(clause.kind, style="red"),
+                _safe(_where(clause.evidence)),
+                _safe(clause.evidence.quote),
+            )
+        parts += [Text("Restrictive clauses", style="bold underline"), clauses]
+    else:
+        parts.append(Text("Restrictive clauses: none found", style="bold"))
+
+    for name, rubric in audit.rubrics.items():
+        table = Table("criterion", "status", "reason", expand=False)
+        for criterion in rubric.criteria:
+            table.add_row(
+                _safe(f"{criterion.id} {criterion.title}"),
+                Text(criterion.status, style=_STATUS_STYLE[criterion.status]),
+                _safe(criterion.reason),
+            )
+        title = Text.assemble((f"{name.upper()}: ", "bold underline"))
+        title.append(rubric.verdict.upper(), style=_VERDICT_STYLE[rubric.verdict])
+        parts += [title, table]
+
+    for warning in audit.warnings:
+        parts.append(Text.assemble(("warning: ", "yellow"), _safe(warning)))
+    return Group(*parts, Text(""))
+
+
+def render_table(report: Report, options: RenderOptions) -> str:
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    for audit in report.audits:
+        console.print(_audit_view(audit))
+    return buffer.getvalue()

@@ -1,0 +1,85 @@
+"""Evaluate a declarative rubric (rubrics/*.yaml) against clauses and facts."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.facts import Fact
+from openness.report import Clause, Criterion, Rubric, Status, Verdict
+from openness.resources import resource_dir
+
+
+class CriterionRule(BaseModel):
+    """One criterion: which clause kinds break it, which facts it needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    description: str
+    not_met_if_clauses: list[str] = Field(default_factory=list)
+    unknown_if_clauses: list[str] = Field(default_factory=list)
+    requires: list[str] = Field(default_factory=list, description="False makes it not_met.")
+    met_when: list[str] = Field(default_factory=list, description="All must be True to be met.")
+
+
+class RubricSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    version: str
+    source: str
+    applies_to: str
+    criteria: list[CriterionRule]
+
+
+@cache
+def load_rubric(rubric_id: str) -> RubricSpec:
+    path = resource_dir("rubrics") / f"{rubric_id}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return RubricSpec.model_validate(yaml.safe_load(handle))
+
+
+def evaluate(spec: RubricSpec, clauses: list[Clause], facts: dict[str, Fact]) -> Rubric:
+    """Each criterion to met/not_met/unknown; fail if any not_met, pass only if all met."""
+    criteria = [_criterion(rule, clauses, facts) for rule in spec.criteria]
+    statuses = {criterion.status for criterion in criteria}
+    verdict: Verdict = (
+        "fail" if "not_met" in statuses else "pass" if statuses == {"met"} else "unknown"
+    )
+    return Rubric(verdict=verdict, criteria=criteria)
+
+
+def _criterion(rule: CriterionRule, clauses: list[Clause], facts: dict[str, Fact]) -> Criterion:
+    def result(status: Status, reason: str, evidence: list[Clause] | list[Fact]) -> Criterion:
+        citations = [
+            citation
+            for item in evidence
+            for citation in ([item.evidence] if isinstance(item, Clause) else item.evidence)
+        ]
+        return Criterion(
+            id=rule.id, title=rule.title, status=status, reason=reason, evidence=citations
+        )
+
+    breaking = [clause for clause in clauses if clause.kind in rule.not_met_if_clauses]
+    if breaking:
+        kinds = ", ".join(dict.fromkeys(clause.kind for clause in breaking))
+        return result("not_met", f"restrictive clauses: {kinds}", breaking)
+    for name in rule.requires:
+        if facts[name].value is False:
+            return result("not_met", facts[name].reason, [facts[name]])
+    doubtful = [clause for clause in clauses if clause.kind in rule.unknown_if_clauses]
+    if doubtful:
+        kinds = ", ".join(dict.fromkeys(clause.kind for clause in doubtful))
+        return result("unknown", f"needs a closer look: {kinds}", doubtful)
+    needed = [facts[name] for name in (*rule.requires, *rule.met_when)]
+    missing = [fact for fact in needed if fact.value is not True]
+    if missing:
+        return result("unknown", "; ".join(fact.reason for fact in missing), missing)
+    if not needed:
+        return result("unknown", "no rule can establish this criterion", [])
+    return result("met", "; ".join(fact.reason for fact in needed), needed)

@@ -1,0 +1,140 @@
+"""The Hugging Face Hub through the real huggingface_hub client: one metadata call, small texts."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openness.evidence import Evidence, RepoFile, TextFile
+from openness.sources import records
+from openness.sources.files import MAX_TEXT_BYTES, decode_text, wanted_files
+from openness.sources.paths import hub_cache_dir, hub_endpoint
+from openness.target import Target
+
+DEFAULT_TIMEOUT = 10.0
+
+# Quiet, no side requests: set before huggingface_hub is first imported.
+for _name in ("HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_XET", "HF_HUB_DISABLE_PROGRESS_BARS"):
+    os.environ.setdefault(_name, "1")
+
+
+class HubNotFound(Exception):
+    """The Hub says the repo (or revision) does not exist, or is private to us."""
+
+
+class HubUnreachable(Exception):
+    """The Hub could not answer: network, rate limit, server error, offline mode."""
+
+
+def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
+    """Model metadata with one API call, then README/licence texts through the Hub cache."""
+    from huggingface_hub import HfApi
+
+    try:
+        info = HfApi(endpoint=hub_endpoint()).model_info(
+            target.repo_id, revision=target.revision, files_metadata=True, timeout=timeout
+        )
+    except Exception as error:
+        raise _classify(error, target) from error
+
+    files = [
+        RepoFile(path=sibling.rfilename, size=sibling.size) for sibling in (info.siblings or [])
+    ]
+    evidence = Evidence(
+        repo_id=info.id or target.repo_id,
+        source="hub",
+        retrieved_at=datetime.now(timezone.utc),
+        revision=info.sha,
+        location=hub_endpoint(),
+        card_data=info.card_data.to_dict() if info.card_data else {},
+        tags=list(info.tags or []),
+        files=files,
+        gated=info.gated if info.gated in (False, "auto", "manual") else None,
+    )
+    records.save(evidence)
+    _read_texts(evidence, timeout)
+    return evidence
+
+
+def _read_texts(evidence: Evidence, timeout: float) -> None:
+    from huggingface_hub import hf_hub_download
+
+    sizes = {file.path: file.size for file in evidence.files or []}
+    for path in wanted_files(list(sizes)):
+        size = sizes[path]
+        if size is not None and size > MAX_TEXT_BYTES:
+            evidence.warnings.append(f"{path} is larger than {MAX_TEXT_BYTES // 1024} KiB; not read")
+            continue
+        try:
+            local = hf_hub_download(
+                evidence.repo_id,
+                path,
+                revision=evidence.revision,
+                endpoint=hub_endpoint(),
+                cache_dir=hub_cache_dir(),
+                etag_timeout=timeout,
+            )
+            data = _read_capped(Path(str(local)))
+        except Exception as error:
+            evidence.warnings.append(_download_warning(path, evidence, error))
+            continue
+        text, warning = decode_text(data, path)
+        if warning:
+            evidence.warnings.append(warning)
+        if text is None:
+            continue
+        if path == "README.md":
+            evidence.card_text = text
+        else:
+            evidence.texts.append(TextFile(path=path, text=text))
+
+
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_TEXT_BYTES + 1)
+
+
+def _status(error: Exception) -> int | None:
+    response: Any = getattr(error, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _classify(error: Exception, target: Target) -> Exception:
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    if isinstance(error, RevisionNotFoundError):
+        return HubNotFound(f"revision {target.revision!r} of {target.repo_id} not found on the Hub")
+    if isinstance(error, GatedRepoError):
+        return HubNotFound(f"{target.repo_id} is gated and its metadata was refused")
+    if isinstance(error, RepositoryNotFoundError) or _status(error) in (401, 403, 404):
+        return HubNotFound(
+            f"{target.repo_id} not found on the Hub (if it is private, set HF_TOKEN)"
+        )
+    status = _status(error)
+    if status == 429:
+        return HubUnreachable("the Hub is rate-limiting requests (HTTP 429)")
+    if status is not None:
+        return HubUnreachable(f"the Hub answered HTTP {status}")
+    return HubUnreachable(f"the Hub could not be reached ({type(error).__name__})")
+
+
+def _download_warning(path: str, evidence: Evidence, error: Exception) -> str:
+    from huggingface_hub.errors import EntryNotFoundError, GatedRepoError
+
+    if isinstance(error, GatedRepoError) or _status(error) in (401, 403):
+        return (
+            f"{path} not readable: {evidence.repo_id} is gated; accept its terms at "
+            f"https://huggingface.co/{evidence.repo_id} and set HF_TOKEN"
+        )
+    if isinstance(error, EntryNotFoundError):
+        return f"{path} is listed but could not be downloaded (not found)"
+    status = _status(error)
+    reason = f"HTTP {status}" if status else type(error).__name__
+    return f"{path} could not be downloaded ({reason})"

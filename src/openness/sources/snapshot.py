@@ -1,0 +1,61 @@
+"""The bundled snapshot of public facts about well-known models (no licence texts)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from functools import cache
+from typing import Any
+
+from openness.evidence import Evidence, RepoFile
+from openness.resources import data_file
+
+
+@cache
+def _snapshot() -> dict[str, Any]:
+    with data_file("snapshot.json").open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def as_of() -> str:
+    return str(_snapshot()["as_of"])
+
+
+def known_repos() -> list[str]:
+    return sorted(_snapshot()["models"])
+
+
+def fetch(repo_id: str) -> Evidence | None:
+    """Evidence from the snapshot, or None when the repo is not in it."""
+    models: dict[str, Any] = _snapshot()["models"]
+    lowered = {key.lower(): key for key in models}
+    key = lowered.get(repo_id.lower())
+    if key is None:
+        return None
+    facts = models[key]
+    card_data = {
+        name: facts[name]
+        for name in ("license", "license_name", "license_link", "base_model", "datasets")
+        if facts.get(name)
+    }
+    warnings = [
+        f"source: snapshot as of {as_of()} (public facts bundled with openness; "
+        "no licence text was read)"
+    ]
+    if facts.get("inferred"):
+        warnings.append("snapshot fields inferred, not seen: " + ", ".join(facts["inferred"]))
+    if not facts.get("files_complete", False):
+        warnings.append("snapshot file list is partial")
+    return Evidence(
+        repo_id=key,
+        source="snapshot",
+        retrieved_at=datetime.fromisoformat(as_of()).replace(tzinfo=timezone.utc),
+        revision=None,
+        location="openness snapshot",
+        card_data=card_data,
+        tags=list(facts.get("tags", [])),
+        files=[RepoFile(path=f["path"], size=f.get("size")) for f in facts.get("files", [])],
+        gated=facts.get("gated"),
+        warnings=warnings,
+    )
