@@ -63,7 +63,7 @@ def summarise(licence: LicenceAnalysis, rubrics: dict[str, Rubric], weights: boo
         second = "meets the Open Source AI Definition"
     else:
         status = "not_met" if osaid.verdict == "fail" else "unknown"
-        gaps = [c.title.lower() for c in osaid.criteria if c.status == status]
+        gaps = [c.title[:1].lower() + c.title[1:] for c in osaid.criteria if c.status == status]
         lead = "not Open Source AI" if osaid.verdict == "fail" else "not shown to be Open Source AI"
         second = f"{lead}: {', '.join(gaps)} {'not met' if status == 'not_met' else 'not shown'}"
     return f"{first}; {second}."

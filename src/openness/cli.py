@@ -72,7 +72,9 @@ def _write(text: str, output: Path | None) -> None:
 def audit(
     models: Annotated[
         list[str],
-        typer.Argument(help="Hub repo ids (org/name), Hub URLs or local folders.", show_default=False),
+        typer.Argument(
+            help="Hub repo ids (org/name), Hub URLs or local folders.", show_default=False
+        ),
     ],
     revision: Annotated[
         str | None, typer.Option("--revision", help="Branch, tag or commit to audit.")

@@ -36,7 +36,9 @@ class Evidence(BaseModel):
         default=None, description="Where the data came from: an endpoint URL, a folder or a file."
     )
     card_data: dict[str, Any] = Field(default_factory=dict)
-    card_text: str | None = Field(default=None, description="README.md as read, front matter included.")
+    card_text: str | None = Field(
+        default=None, description="README.md as read, front matter included."
+    )
     tags: list[str] = Field(default_factory=list)
     files: list[RepoFile] | None = Field(
         default=None, description="The repo's file list; None when the source cannot know it."

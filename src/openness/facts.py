@@ -89,16 +89,18 @@ def _data_information(evidence: Evidence) -> Fact:
     heading = _DATA_HEADING.search(body)
     if datasets and heading:
         offset = len(evidence.card_text or "") - len(body)
+        heading_line = _line_of(evidence.card_text, offset + heading.start())
+        listed = Citation(
+            source="card:datasets",
+            line=key_line(evidence.card_text, "datasets"),
+            quote=", ".join(datasets)[:200],
+        )
+        section = Citation(source="README.md", line=heading_line, quote=heading.group(0).strip())
         return Fact(
             True,
             "training datasets are named and the card describes the training data",
-            [
-                Citation(source="card:datasets", line=key_line(evidence.card_text, "datasets"),
-                         quote=", ".join(datasets)[:200]),
-                Citation(source="README.md", line=_line_of(evidence.card_text, offset + heading.start()),
-                         quote=heading.group(0).strip()[:200]),
-            ],
-        )  # fmt: skip
+            [listed, section],
+        )
     if datasets:
         return Fact(None, "datasets are named but the card does not describe the training data")
     return Fact(None, "no training-data information found (datasets or a data section)")

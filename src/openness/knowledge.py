@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from openness.resources import resource_dir
 
 ProfileKind = Literal["licence", "policy"]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ProfileClause(BaseModel):
@@ -89,9 +90,7 @@ class KnowledgeBase:
 
     def find(self, term: str) -> LicenseProfile | None:
         """Any of: id, Hub keyword, SPDX id, name or alias."""
-        return (
-            self.get(term) or self.by_keyword(term) or self.by_spdx(term) or self.by_name(term)
-        )
+        return self.get(term) or self.by_keyword(term) or self.by_spdx(term) or self.by_name(term)
 
     def names(self) -> dict[str, LicenseProfile]:
         """Squashed names and aliases, for fuzzy matching of free text."""
@@ -110,7 +109,7 @@ def load_profiles(folder: Path) -> list[LicenseProfile]:
         if path.name == "clauses.yaml":
             continue
         with path.open(encoding="utf-8") as handle:
-            profiles.append(LicenseProfile.model_validate(yaml.safe_load(handle)))
+            profiles.append(LicenseProfile.model_validate(yaml.load(handle, Loader=_LOADER)))
     return profiles
 
 

@@ -1,4 +1,4 @@
-"""Licence analysis: what the card declares, what the files say, and which terms cover the weights."""
+"""Licence analysis: what the card declares, what the files say, which terms cover the weights."""
 
 from __future__ import annotations
 
@@ -109,7 +109,9 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
         profile = kb.get(found.profile_id) if found.profile_id else None
         if found.match in ("exact", "concatenated") and profile:
             profiled += [profile.id, *found.also]
-        citation = Citation(source=text_file.path, line=1, quote=_quote(_first_line(text_file.text)))
+        citation = Citation(
+            source=text_file.path, line=1, quote=_quote(_first_line(text_file.text))
+        )
         if profile and profile.kind == "policy" and found.match != "modified":
             continue
         if found.match in ("exact", "concatenated") and profile:
@@ -187,7 +189,7 @@ def _conflicts(
     clauses: dict[str, Clause],
     evidence: Evidence,
 ) -> list[str]:
-    conflicts = []
+    conflicts: list[str] = []
     if declared is None:
         return conflicts
     said = f"card says {declared.label}"

@@ -1,4 +1,4 @@
-"""The audit result: the objects behind the JSON contract (schema_version "1") and every renderer."""
+"""The audit result: the objects behind the JSON contract (schema_version "1")."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ def _age(audit: Audit) -> str:
 
 def _audit_view(audit: Audit) -> RenderableType:
     parts: list[RenderableType] = []
-    header = Text.assemble(("● ", "bold"), _safe(audit.model.id).stylize("bold"))
+    header = Text.assemble(("● ", "bold"), (strip_control(audit.model.id), "bold"))
     header.append(f"  (source: {_age(audit)}; revision: {audit.model.revision or 'unknown'})")
     parts += [header, Text.assemble(("Summary: ", "bold"), _safe(audit.summary))]
 
@@ -42,7 +42,9 @@ def _audit_view(audit: Audit) -> RenderableType:
     facts = Table.grid(padding=(0, 2))
     facts.add_row(Text("declared"), _safe(licence.declared or "none"))
     if licence.declared_name or licence.declared_link:
-        facts.add_row(Text("name / link"), _safe(f"{licence.declared_name} / {licence.declared_link}"))
+        facts.add_row(
+            Text("name / link"), _safe(f"{licence.declared_name} / {licence.declared_link}")
+        )
     for file in licence.files:
         found = file.identified or "unrecognised"
         extra = f" + {', '.join(file.also)}" if file.also else ""

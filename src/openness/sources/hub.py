@@ -48,7 +48,7 @@ def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
         retrieved_at=datetime.now(timezone.utc),
         revision=info.sha,
         location=hub_endpoint(),
-        card_data=info.card_data.to_dict() if info.card_data else {},
+        card_data=info.card_data.to_dict() if info.card_data else {},  # type: ignore[no-untyped-call]
         tags=list(info.tags or []),
         files=files,
         gated=info.gated if info.gated in (False, "auto", "manual") else None,
@@ -65,7 +65,9 @@ def _read_texts(evidence: Evidence, timeout: float) -> None:
     for path in wanted_files(list(sizes)):
         size = sizes[path]
         if size is not None and size > MAX_TEXT_BYTES:
-            evidence.warnings.append(f"{path} is larger than {MAX_TEXT_BYTES // 1024} KiB; not read")
+            evidence.warnings.append(
+                f"{path} is larger than {MAX_TEXT_BYTES // 1024} KiB; not read"
+            )
             continue
         try:
             local = hf_hub_download(

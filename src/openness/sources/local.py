@@ -1,4 +1,4 @@
-"""A model folder on disk: a git clone of a Hub repo, or a `snapshots/<sha>/` folder of the cache."""
+"""A model folder on disk: a git clone of a Hub repo, or a cache `snapshots/<sha>/` folder."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def _inside_size(path: Path, root: Path) -> int | None:
     except (OSError, RuntimeError):
         return None
     cache_blobs = root.parent.parent / "blobs"  # snapshots/<sha>/x -> ../../blobs/<etag>
-    if not (real.is_relative_to(root) or (root.parent.name == "snapshots" and real.is_relative_to(cache_blobs))):
+    in_cache = root.parent.name == "snapshots" and real.is_relative_to(cache_blobs)
+    if not (real.is_relative_to(root) or in_cache):
         return None
     try:
         return real.stat().st_size

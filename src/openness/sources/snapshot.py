@@ -55,7 +55,9 @@ def fetch(repo_id: str) -> Evidence | None:
         location="openness snapshot",
         card_data=card_data,
         tags=list(facts.get("tags", [])),
-        files=[RepoFile(path=f["path"], size=f.get("size")) for f in facts.get("files", [])],
+        files=[RepoFile(path=f["path"], size=f.get("size")) for f in facts["files"]]
+        if facts.get("files")
+        else None,
         gated=facts.get("gated"),
         warnings=warnings,
     )

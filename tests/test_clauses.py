@@ -1,0 +1,232 @@
+"""Clause detection: synthetic texts always, the shared licence corpus when it is present."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from openness.clauses import QUOTE_LIMIT, ClauseRule, clause_rules, detect_clauses
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")
+
+KINDS = {
+    "non-commercial", "research-only", "commercial-restriction", "user-threshold",
+    "acceptable-use-policy", "output-use-restriction", "territory-restriction",
+    "attribution-requirement", "revocable", "downstream-restrictions", "copyleft",
+    "no-derivatives", "gated-acceptance",
+}  # fmt: skip
+
+# Paraphrases in the style of AI model licences, written for these tests.
+PARAPHRASES = {
+    "non-commercial": [
+        "You may use the Model only for non-commercial purposes.",
+        "You shall not use the Model for any commercial purposes.",
+        "Commercial use of the Materials is strictly prohibited.",
+    ],
+    "research-only": [
+        "The Model is provided for research purposes only.",
+        "You may use the Materials solely for academic research.",
+        "Use is limited to research and evaluation.",
+    ],
+    "commercial-restriction": [
+        "If you wish to use the Model commercially, you must obtain a commercial license.",
+        "Commercial use requires prior written approval from the Licensor.",
+    ],
+    "user-threshold": [
+        "If your services have more than 100 million monthly active users, ask us first.",
+        "Companies with annual revenue exceeding USD 10 million need another licence.",
+        "A service used by over 50,000,000 users needs an enterprise agreement.",
+    ],
+    "acceptable-use-policy": [
+        "Your use must comply with the Zephyr Acceptable Use Policy.",
+        "Use of the Model is subject to our Usage Policy.",
+        "You agree not to use the Model to generate disinformation.",
+        "The Model must not be used for military applications.",
+    ],
+    "output-use-restriction": [
+        "You may not use the outputs of the Model to train a competing model.",
+        "Outputs may not be used to develop other large language models.",
+    ],
+    "territory-restriction": [
+        "This licence is not granted to individuals or entities located in the European Union.",
+        '"Territory" means worldwide, excluding the European Union and the United Kingdom.',
+        "If you are located in the European Union, you may not use the multimodal models.",
+    ],
+    "attribution-requirement": [
+        'You must prominently display "Powered by Zephyr" in your product.',
+        "A derived model's name must begin with the word Zephyr.",
+    ],
+    "revocable": [
+        "Acme may revoke this license at any time.",
+        "We may modify these terms from time to time.",
+        "Acme reserves the right to terminate this license for any reason.",
+        "The Licensor may, at its sole discretion, revoke the rights granted here.",
+    ],
+    "downstream-restrictions": [
+        "Recipients of the Model must be bound by the same use restrictions.",
+        "These use restrictions must be included as enforceable provisions in any licence.",
+    ],
+    "copyleft": [
+        "Derivatives must be released under this same license.",
+        "Adaptations are shared under share-alike terms.",
+    ],
+    "no-derivatives": [
+        "You may not modify the Model.",
+        "No derivative works may be created from the Materials.",
+    ],
+    "gated-acceptance": [
+        'By clicking "I Agree" you accept these terms.',
+        "Click the Accept button to obtain access to the weights.",
+        "You must register on our website before downloading the Model.",
+    ],
+}
+
+HARMLESS = [
+    "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND. IT IS NOT DESIGNED OR"
+    " INTENDED FOR MILITARY USE OR FOR USE IN NUCLEAR FACILITIES.",
+    '"Commercial Use" means any use intended for commercial advantage.',
+    "You may use the Model for both commercial and non-commercial purposes.",
+    "This agreement places no restrictions on the use of outputs.",
+    "The Licensor may terminate this license at any time if you are in breach of it.",
+    "The Licensor may terminate this license at any time if you fail to comply with it.",
+    "The Model may be updated at any time.",
+    "This licence is not available to anyone located in a country under sanctions.",
+    "You must retain all copyright notices in the Materials.",
+    "You may distribute your modifications under any terms you choose.",
+]
+
+
+def kinds(text: str) -> set[str]:
+    return {hit.kind for hit in detect_clauses(text, "LICENSE")}
+
+
+def test_rules_cover_exactly_the_clause_vocabulary() -> None:
+    assert set(clause_rules()) == KINDS
+    assert all(rule.summary and rule.patterns for rule in clause_rules().values())
+
+
+def test_rules_must_be_lower_case() -> None:
+    with pytest.raises(ValueError, match="lower case"):
+        ClauseRule(summary="x", patterns=[r"\bMonthly\b"])
+    assert ClauseRule(summary="x", patterns=[r"\S+ users"]).patterns == [r"\S+ users"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence"),
+    [(kind, sentence) for kind, sentences in PARAPHRASES.items() for sentence in sentences],
+)
+def test_paraphrased_clause_is_found(kind: str, sentence: str) -> None:
+    assert kind in kinds(sentence)
+
+
+@pytest.mark.parametrize("sentence", HARMLESS)
+def test_disclaimers_definitions_and_permissions_are_not_clauses(sentence: str) -> None:
+    assert kinds(sentence) == set()
+
+
+def test_non_commercial_supersedes_commercial_restriction() -> None:
+    text = (
+        "You may use the Model solely for non-commercial purposes.\n"
+        "If you want commercial use, you must request a license from us.\n"
+    )
+    assert kinds(text) == {"non-commercial"}
+
+
+def test_pattern_spanning_a_hard_line_break_is_reported_on_its_first_line() -> None:
+    text = "Preamble.\n\nIf the products of the licensee have 700 million monthly\nactive users.\n"
+    (hit,) = detect_clauses(text, "LICENSE")
+    assert (hit.kind, hit.line, hit.source) == ("user-threshold", 3, "LICENSE")
+    assert hit.quote == "If the products of the licensee have 700 million monthly"
+
+
+def test_markdown_and_hyphenation_are_seen_through() -> None:
+    text = "## Grant\n\nYou may use it **solely** for your non-\ncommercial research purposes.\n"
+    hits = {hit.kind: hit for hit in detect_clauses(text, "LICENSE.md")}
+    assert set(hits) == {"non-commercial", "research-only"}
+    assert hits["non-commercial"].line == 3
+
+
+def test_quote_is_short_clean_and_centred_on_the_match() -> None:
+    padding = "Lorem ipsum dolor sit amet. " * 20
+    text = f"\x1b[31m{padding}Acme may revoke this license at any time.\x07 {padding}\n"
+    (hit,) = detect_clauses(text, "LICENSE")
+    assert len(hit.quote) <= QUOTE_LIMIT
+    assert "may revoke this license" in hit.quote
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", hit.quote)
+
+
+def test_first_occurrence_wins() -> None:
+    text = "We may modify these terms from time to time.\nThis license is revocable.\n"
+    (hit,) = detect_clauses(text, "LICENSE")
+    assert hit.line == 1
+
+
+def corpus_text(slug: str) -> str:
+    return (CORPUS / f"{slug}.txt").read_text(encoding="utf-8")
+
+
+def renamed_llama_3_1() -> str:
+    text = corpus_text("llama-3.1-community")
+    for old, new in (("Meta Platforms", "Acme Corp"), ("Llama 3.1", "Zephyr 9"),
+                     ("Meta", "Acme"), ("Llama", "Zephyr")):  # fmt: skip
+        text = text.replace(old, new).replace(old.upper(), new.upper())
+    return text
+
+
+def first_line_with(text: str, phrase: str) -> int:
+    """Lines end at \\n only (the texts hold U+2028, which is not a line end for editors)."""
+    return next(n for n, line in enumerate(text.split("\n"), 1) if phrase in line)
+
+
+@needs_corpus
+def test_renamed_llama_licence_keeps_its_clauses_and_lines() -> None:
+    text = renamed_llama_3_1()
+    assert "Llama" not in text and "Meta" not in text
+    hits = {hit.kind: hit for hit in detect_clauses(text, "LICENSE")}
+    expected = {
+        "user-threshold": "monthly active users",
+        "acceptable-use-policy": "Acceptable Use Policy",
+        "attribution-requirement": "prominently display",
+    }
+    for kind, phrase in expected.items():
+        assert hits[kind].line == first_line_with(text, phrase), kind
+        assert phrase.lower() in hits[kind].quote.lower()
+    assert {"commercial-restriction", "gated-acceptance"} <= set(hits)
+
+
+@needs_corpus
+@pytest.mark.parametrize("slug", ["mit", "deepseek-r1-mit", "apache-2.0", "apache-2.0-qwen"])
+def test_permissive_licences_have_no_restrictive_clauses(slug: str) -> None:
+    assert kinds(corpus_text(slug)) == set()
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("gpl-3.0", {"copyleft"}),
+        ("cc-by-sa-4.0", {"copyleft", "attribution-requirement"}),
+        ("cc-by-nc-4.0", {"non-commercial", "attribution-requirement"}),
+    ],
+)
+def test_standard_licences(slug: str, expected: set[str]) -> None:
+    assert kinds(corpus_text(slug)) == expected
+
+
+@needs_corpus
+def test_quotes_are_bounded_and_clean_across_the_corpus() -> None:
+    manifest = yaml.safe_load((CORPUS / "MANIFEST.yaml").read_text(encoding="utf-8"))
+    for entry in manifest["licenses"]:
+        if entry.get("clauses") == "withheld":
+            continue  # evaluation licences: not used while writing the rules
+        path = CORPUS / f"{entry['slug']}.txt"
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for hit in detect_clauses(text, path.name):
+            assert 0 < len(hit.quote) <= QUOTE_LIMIT
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", hit.quote)
+            assert hit.line is not None and 1 <= hit.line <= len(lines)

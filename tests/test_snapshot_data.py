@@ -1,0 +1,160 @@
+"""The committed offline snapshot (`src/openness/data/snapshot.json`) and its build script."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT = ROOT / "src" / "openness" / "data" / "snapshot.json"
+BUILD_SCRIPT = ROOT / "scripts" / "build_snapshot.py"
+
+OPTIONAL_TEXT = ("license", "license_name", "license_link", "pipeline_tag", "library_name")
+TEXT_LISTS = ("tags", "base_model", "datasets", "arxiv", "inferred", "sources")
+MACHINE_TAG_PREFIXES = ("license:", "arxiv:", "dataset:", "base_model:")
+FIELDS = {
+    "license", "license_name", "license_link", "gated", "pipeline_tag", "library_name", "tags",
+    "base_model", "datasets", "arxiv", "files", "files_complete", "inferred", "sources",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def models(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = snapshot["models"]
+    return found
+
+
+@cache
+def _build_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_snapshot", BUILD_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_header(snapshot: dict[str, Any]) -> None:
+    assert set(snapshot) == {"as_of", "description", "models"}
+    assert date.fromisoformat(snapshot["as_of"]).isoformat() == snapshot["as_of"]
+    assert isinstance(snapshot["description"], str) and snapshot["as_of"] in snapshot["description"]
+
+
+def test_every_model_has_the_required_fields(models: dict[str, dict[str, Any]]) -> None:
+    assert models
+    for repo_id, facts in models.items():
+        assert repo_id.count("/") == 1, repo_id
+        assert set(facts) == FIELDS, repo_id
+        for key in OPTIONAL_TEXT:
+            assert facts[key] is None or isinstance(facts[key], str), (repo_id, key)
+        for key in TEXT_LISTS:
+            assert all(isinstance(item, str) for item in facts[key]), (repo_id, key)
+        assert facts["gated"] in (False, "auto", "manual", None), repo_id
+        assert isinstance(facts["files_complete"], bool), repo_id
+        assert set(facts["inferred"]) <= FIELDS, repo_id
+        for entry in facts["files"]:
+            assert set(entry) == {"path", "size"}, repo_id
+            assert isinstance(entry["path"], str) and entry["path"], repo_id
+            size = entry["size"]
+            assert size is None or (isinstance(size, int) and size >= 0), repo_id
+
+
+def test_facts_are_consistent(models: dict[str, dict[str, Any]]) -> None:
+    for repo_id, facts in models.items():
+        tags = facts["tags"]
+        assert all(tag.startswith(MACHINE_TAG_PREFIXES) for tag in tags), repo_id
+        licence_tags = [tag for tag in tags if tag.startswith("license:")]
+        expected = [f"license:{facts['license']}"] if facts["license"] else []
+        assert licence_tags == expected, repo_id
+        assert {f"arxiv:{i}" for i in facts["arxiv"]} <= set(tags), repo_id
+        if facts["license"] != "other":
+            assert facts["license_name"] is None and facts["license_link"] is None, repo_id
+        paths = [entry["path"] for entry in facts["files"]]
+        assert len(paths) == len(set(paths)), repo_id
+        assert all(source.startswith("https://") for source in facts["sources"]), repo_id
+
+
+def test_no_licence_text_or_card_prose() -> None:
+    assert SNAPSHOT.stat().st_size < 200_000
+    text = SNAPSHOT.read_text(encoding="utf-8")
+    assert "Permission is hereby granted" not in text
+    assert "COMMUNITY LICENSE AGREEMENT" not in text
+
+
+def test_deepseek_r1(models: dict[str, dict[str, Any]]) -> None:
+    r1 = models["deepseek-ai/DeepSeek-R1"]
+    assert r1["license"] == "mit"
+    assert "license:mit" in r1["tags"]
+    assert r1["gated"] is False
+    paths = {entry["path"] for entry in r1["files"]}
+    assert "LICENSE" in paths
+    assert any(path.endswith(".safetensors") for path in paths)
+    assert "model-00163-of-000163.safetensors" in paths  # the "(163 shards)" entry, expanded
+    assert r1["files_complete"] is False
+    sizes = {entry["path"]: entry["size"] for entry in r1["files"]}
+    assert sizes["LICENSE"] == 1_060
+    assert sizes["generation_config.json"] == 171
+    assert sizes["model-00001-of-000163.safetensors"] == 5_230_000_000
+
+
+def test_llama_31_8b(models: dict[str, dict[str, Any]]) -> None:
+    llama = models["meta-llama/Llama-3.1-8B"]
+    assert llama["license"] == "llama3.1"
+    assert llama["gated"] in ("auto", "manual")
+    assert "gated" in llama["inferred"]  # the gate was never seen, only deduced
+
+
+def test_unlisted_licences_are_other_with_a_name(models: dict[str, dict[str, Any]]) -> None:
+    codestral = models["mistralai/Codestral-22B-v0.1"]
+    assert (codestral["license"], codestral["license_name"]) == ("other", "mnpl")
+    assert codestral["license_link"] == "https://mistral.ai/licences/MNPL-0.1.md"
+    assert models["deepseek-ai/DeepSeek-V3"]["license"] is None
+
+
+def test_all_corpus_repos_are_present(shared_dir: Path, models: dict[str, dict[str, Any]]) -> None:
+    corpus = shared_dir / "corpus" / "hub"
+    repo_ids = {
+        json.loads(path.read_text(encoding="utf-8"))["repo_id"]
+        for path in corpus.glob("*/facts.json")
+    }
+    assert len(repo_ids) == 43
+    assert set(models) == repo_ids
+
+
+def test_build_is_reproducible(shared_dir: Path) -> None:
+    script = _build_script()
+    rebuilt = script.render(script.build(shared_dir / "corpus" / "hub"))
+    assert rebuilt == SNAPSHOT.read_text(encoding="utf-8"), (
+        "snapshot.json is stale: run `python scripts/build_snapshot.py`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.06 kB", 1_060),
+        ("5.23 GB", 5_230_000_000),
+        ("171 Bytes", 171),
+        ("858 B", 858),
+        ("5 GB", 5_000_000_000),
+        ("14.6 kB (fork copy)", 14_600),
+        ("9.51 GB each", 9_510_000_000),
+        ("36.5-36.6 kB", None),
+        ("~4.3 GB each", None),
+        (None, None),
+    ],
+)
+def test_parse_size(text: str | None, expected: int | None) -> None:
+    assert _build_script().parse_size(text) == expected
