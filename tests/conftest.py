@@ -5,9 +5,12 @@ Tests never touch the internet: the real huggingface_hub client talks to `HubRep
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import fixtures_hub
 import pytest
@@ -66,3 +69,29 @@ def shared_dir() -> Path:
 def licence_text(shared_dir: Path) -> Callable[[str], str]:
     """Load a corpus licence text by slug: licence_text("llama-3.1-community")."""
     return lambda slug: fixtures_hub.licence(slug).decode("utf-8")
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    """Run the `openness` command in-process: cli("audit", "org/name", "--format", "json")."""
+    from typer.testing import CliRunner
+
+    from openness.cli import app
+
+    def run(*args: str) -> CliResult:
+        result = CliRunner().invoke(app, list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run

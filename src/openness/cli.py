@@ -113,7 +113,11 @@ def audit(
             worst = max(worst, EXIT_UNOBTAINABLE)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = renderer_for(output_format)(report, RenderOptions(color=color, width=_width()))
-    _write(text, output)
+    try:
+        _write(text, output)
+    except UsageError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
     raise typer.Exit(worst)
 
 

@@ -1,0 +1,158 @@
+"""`openness audit` end to end: the real huggingface_hub client against the replay Hub."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fixtures_hub
+import pytest
+from hubreplay import HubReplay, rate_limited
+
+pytestmark = pytest.mark.usefixtures("hf_env")
+
+
+def audit_json(cli: Any, *models: str, expect: int = 0) -> dict[str, Any]:
+    result = cli("audit", *models, "--format", "json")
+    assert result.exit_code == expect, result.stderr
+    report: dict[str, Any] = result.json()
+    return report
+
+
+def criteria(audit: dict[str, Any], rubric: str) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in audit["rubrics"][rubric]["criteria"]}
+
+
+def clauses(audit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {clause["kind"]: clause["evidence"] for clause in audit["clauses"]}
+
+
+def test_deepseek_r1_is_mit_and_passes_osd_but_not_osaid(hub: HubReplay, cli: Any) -> None:
+    repo = hub.add(fixtures_hub.deepseek_r1())
+    report = audit_json(cli, "deepseek-ai/DeepSeek-R1")
+    assert report["schema_version"] == "1" and report["tool"]["name"] == "openness"
+    audit = report["audits"][0]
+    assert audit["model"]["source"] == "hub" and audit["model"]["revision"] == repo.sha
+    licence = audit["license"]
+    assert (licence["declared"], licence["conclusion"], licence["spdx_id"]) == ("mit", "mit", "MIT")
+    assert licence["osi_approved"] is True and licence["conflicts"] == []
+    assert {"path": "LICENSE", "identified": "mit"}.items() <= licence["files"][0].items()
+    assert audit["rubrics"]["osd"]["verdict"] == "pass"
+    assert audit["rubrics"]["osaid"]["verdict"] != "pass"
+    for criterion in audit["rubrics"]["osaid"]["criteria"]:
+        assert criterion["reason"]
+    assert audit["clauses"] == []
+
+
+def test_llama31_fails_osd_5_and_6_with_line_evidence(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.llama31())
+    audit = audit_json(cli, "meta-llama/Llama-3.1-8B")["audits"][0]
+    assert audit["model"]["gated"] == "manual"
+    assert audit["rubrics"]["osd"]["verdict"] == "fail"
+    status = criteria(audit, "osd")
+    assert status["osd-5"] == status["osd-6"] == "not_met"
+    found = clauses(audit)
+    for kind in ("user-threshold", "acceptable-use-policy", "attribution-requirement"):
+        assert found[kind]["source"] in {"LICENSE", "USE_POLICY.md"}
+        assert isinstance(found[kind]["line"], int) and 0 < len(found[kind]["quote"]) <= 200
+    assert "700 million" in found["user-threshold"]["quote"]
+    assert audit["license"]["conclusion"] == "llama3.1"
+
+
+def test_no_licence_anywhere_passes_nothing(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.no_licence())
+    audit = audit_json(cli, fixtures_hub.no_licence().repo_id)["audits"][0]
+    assert audit["license"]["conclusion"] is None and audit["license"]["osi_approved"] is None
+    assert all(rubric["verdict"] != "pass" for rubric in audit["rubrics"].values())
+    assert "could not be determined" in audit["summary"]
+
+
+def test_tag_contradicting_licence_file_is_a_conflict(hub: HubReplay, cli: Any) -> None:
+    repo = hub.add(fixtures_hub.contradicting())
+    audit = audit_json(cli, repo.repo_id)["audits"][0]
+    assert audit["license"]["conflicts"]
+    assert any("Llama 3.1" in conflict for conflict in audit["license"]["conflicts"])
+    assert audit["license"]["conclusion"] == "llama3.1"
+    assert audit["rubrics"]["osd"]["verdict"] != "pass"
+
+
+def test_keyword_only_licences_use_the_profile(hub: HubReplay, cli: Any) -> None:
+    gemma, rail = hub.add(fixtures_hub.gemma()), hub.add(fixtures_hub.rail())
+    first, second = audit_json(cli, gemma.repo_id, rail.repo_id)["audits"]
+    assert first["license"]["conclusion"] == "gemma"
+    assert first["rubrics"]["osd"]["verdict"] == "fail"
+    assert clauses(first)["acceptable-use-policy"]["source"] == "profile:gemma"
+    assert second["license"]["conclusion"] == "bigscience-bloom-rail-1.0"
+    assert second["license"]["osi_approved"] is False
+    assert second["rubrics"]["osd"]["verdict"] == "fail"
+
+
+def test_open_release_with_code_and_data_information(hub: HubReplay, cli: Any) -> None:
+    repo = hub.add(fixtures_hub.apache_open())
+    audit = audit_json(cli, repo.repo_id)["audits"][0]
+    assert audit["license"]["conclusion"] == "apache-2.0"
+    assert audit["rubrics"]["osd"]["verdict"] == "pass"
+    status = criteria(audit, "osaid")
+    assert status["osaid-parameters"] == status["osaid-data-information"] == "met"
+
+
+def test_gated_download_refused_is_a_warning_not_a_failure(hub: HubReplay, cli: Any) -> None:
+    repo = hub.add(fixtures_hub.gated_refused())
+    audit = audit_json(cli, repo.repo_id)["audits"][0]
+    assert any("HF_TOKEN" in warning and "gated" in warning for warning in audit["warnings"])
+    assert audit["license"]["conclusion"] == "llama3.2"
+    assert clauses(audit)["user-threshold"]["source"] == "profile:llama3.2"
+
+
+def test_missing_repo_exits_3_with_one_line(hub: HubReplay, cli: Any) -> None:
+    result = cli("audit", "nobody/nothing", "--format", "json")
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and "nobody/nothing" in result.stderr
+    assert result.json()["errors"][0]["exit_code"] == 3
+
+
+def test_several_models_run_in_order_and_exit_with_the_worst(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.deepseek_r1())
+    report = audit_json(cli, "nobody/nothing", "deepseek-ai/DeepSeek-R1", "bad//id", expect=3)
+    assert [audit["model"]["id"] for audit in report["audits"]] == ["deepseek-ai/DeepSeek-R1"]
+    assert [error["exit_code"] for error in report["errors"]] == [3, 2]
+
+
+def test_second_audit_of_a_revision_downloads_nothing(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.llama31())
+    audit_json(cli, "meta-llama/Llama-3.1-8B")
+    hub.requests.clear()
+    audit_json(cli, "meta-llama/Llama-3.1-8B")
+    assert [request.method for request in hub.requests] == ["GET"]
+    assert hub.requests[0].path.startswith("/api/models/")
+
+
+def test_offline_audit_uses_cache_with_its_age(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.llama31())
+    online = audit_json(cli, "meta-llama/Llama-3.1-8B")["audits"][0]
+    hub.requests.clear()
+    offline = audit_json(cli, "meta-llama/Llama-3.1-8B", "--offline")["audits"][0]
+    assert hub.requests == []
+    assert offline["model"]["source"] == "cache"
+    assert offline["model"]["retrieved_at"] == online["model"]["retrieved_at"]
+    assert offline["model"]["gated"] == "manual"
+    assert offline["clauses"] == online["clauses"]
+    assert offline["rubrics"] == online["rubrics"]
+
+
+def test_unreachable_hub_falls_back_to_snapshot(hub: HubReplay, cli: Any) -> None:
+    hub.inject(rate_limited("/api/models/", retry_after=0))
+    audit = audit_json(cli, "deepseek-ai/DeepSeek-R1")["audits"][0]
+    assert audit["model"]["source"] == "snapshot"
+    assert any("429" in warning for warning in audit["warnings"])
+    assert any(warning.startswith("source: snapshot as of") for warning in audit["warnings"])
+    assert audit["license"]["conclusion"] == "mit"
+
+
+def test_token_is_sent_but_never_printed(hub: HubReplay, cli: Any, monkeypatch: Any) -> None:
+    secret = fixtures_hub.APPROVED_TOKEN
+    monkeypatch.setenv("HF_TOKEN", secret)
+    repo = hub.add(fixtures_hub.gated_refused())
+    for output_format in ("json", "table"):
+        result = cli("audit", repo.repo_id, "nobody/nothing", "--format", output_format)
+        assert secret not in result.stdout + result.stderr
+    assert any(request.token == secret for request in hub.requests)

@@ -1,0 +1,103 @@
+"""Local folders, the CLI surface (flags, exit codes, --output) and untrusted text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import fixtures_hub
+import pytest
+
+pytestmark = pytest.mark.usefixtures("hf_env")
+
+
+def write_repo(folder: Path, card: str, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "README.md").write_text(card, encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_version_and_help_document_exit_codes(cli: Any) -> None:
+    assert cli("--version").stdout.startswith("openness ")
+    help_text = cli("audit", "--help").stdout
+    assert "--format" in help_text and "--offline" in help_text and "Exit codes" in help_text
+
+
+@pytest.mark.parametrize(
+    "args", [("audit", "not a repo"), ("audit", "org/x", "--format", "xml"), ("audit",)]
+)
+def test_usage_errors_exit_2_without_traceback(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_local_folder_with_renamed_llama_licence(cli: Any, tmp_path: Path) -> None:
+    text = fixtures_hub.licence("llama-3.1-community").decode("utf-8")
+    renamed = text.replace("Meta Platforms", "Acme Robotics").replace("Meta", "Acme")
+    renamed = renamed.replace("Llama", "Zephyr").replace("LLAMA", "ZEPHYR")
+    folder = write_repo(tmp_path / "zephyr", "---\nlicense: other\n---\n# Zephyr\n",
+                        {"LICENSE": renamed})  # fmt: skip
+    result = cli("audit", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    audit = result.json()["audits"][0]
+    assert audit["model"]["source"] == "local"
+    licence = audit["license"]
+    assert licence["conclusion"] is None
+    assert licence["files"][0]["match"] in {"modified", "unknown"}
+    assert audit["rubrics"]["osd"]["verdict"] == "fail"
+    found = {clause["kind"]: clause["evidence"] for clause in audit["clauses"]}
+    for kind in ("user-threshold", "acceptable-use-policy", "attribution-requirement"):
+        assert found[kind]["source"] == "LICENSE" and found[kind]["line"] > 1
+        line = renamed.split("\n")[found[kind]["line"] - 1]
+        assert found[kind]["quote"].strip("…")[:30] in line
+
+
+def test_local_mit_folder_and_symlinks_out_of_it(cli: Any, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not yours", encoding="utf-8")
+    folder = write_repo(tmp_path / "m", "---\nlicense: mit\n---\n# M\n",
+                        {"LICENSE": fixtures_hub.licence("mit").decode()})  # fmt: skip
+    (folder / "LICENSE-extra").symlink_to(outside)
+    audit = cli("audit", str(folder), "--format", "json").json()["audits"][0]
+    assert audit["license"]["conclusion"] == "mit"
+    assert [f["path"] for f in audit["license"]["files"]] == ["LICENSE"]
+    assert any("outside the folder" in warning for warning in audit["warnings"])
+
+
+def test_cache_snapshot_folder_names_its_repo_and_revision(cli: Any, tmp_path: Path) -> None:
+    sha = "a" * 40
+    folder = write_repo(tmp_path / "models--org--tiny" / "snapshots" / sha,
+                        "---\nlicense: apache-2.0\n---\n", {})  # fmt: skip
+    model = cli("audit", str(folder), "--format", "json").json()["audits"][0]["model"]
+    assert (model["id"], model["revision"]) == ("org/tiny", sha)
+
+
+def test_output_file_is_written_whole_and_stdout_stays_empty(cli: Any, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = cli("audit", "deepseek-ai/DeepSeek-R1", "--offline", "-f", "json", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert '"schema_version": "1"' in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".openness-")] == []
+
+
+def test_unwritable_output_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
+    result = cli("audit", "deepseek-ai/DeepSeek-R1", "--offline", "-o", str(tmp_path / "no/x"))
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_offline_unknown_repo_exits_3(cli: Any) -> None:
+    result = cli("audit", "nobody/nothing", "--offline")
+    assert result.exit_code == 3 and "snapshot" in result.stderr
+
+
+def test_repo_text_cannot_style_or_escape_the_terminal(cli: Any, tmp_path: Path) -> None:
+    # YAML double quotes decode \e and \a into ESC and BEL.
+    hostile = r"[bold red]FAKE PASS[/] \e[2J\e]8;;http://evil\alink\e]8;;\a"
+    folder = write_repo(tmp_path / "h", f'---\nlicense: "{hostile}"\n---\n', {})
+    result = cli("audit", str(folder))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "[bold red]FAKE PASS[/]" in result.stdout
