@@ -101,3 +101,33 @@ def test_repo_text_cannot_style_or_escape_the_terminal(cli: Any, tmp_path: Path)
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "[bold red]FAKE PASS[/]" in result.stdout
+
+
+def test_licenses_list_and_show(cli: Any) -> None:
+    listed = cli("licenses", "list", "--format", "json")
+    assert listed.exit_code == 0
+    ids = {profile["id"] for profile in listed.json()}
+    assert {"mit", "apache-2.0", "llama3.1", "gemma", "openmdw-1.0"} <= ids
+    shown = cli("licenses", "show", "llama3.1", "--format", "json").json()
+    assert shown["osi_approved"] is False and "llama3.1-aup" in shown["incorporates"]
+    assert "user-threshold" in {clause["kind"] for clause in shown["clauses"]}
+    assert "700 million" in cli("licenses", "show", "llama3.1").stdout
+    assert cli("licenses", "show", "Apache-2.0", "-f", "json").json()["id"] == "apache-2.0"
+    missing = cli("licenses", "show", "no-such-licence")
+    assert missing.exit_code == 2 and "no licence profile" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("declared", "slug", "conflict"),
+    [("gpl-3.0", "gpl-3.0", False), ("apache-2.0", "bigscience-openrail-m", True)],
+)
+def test_declared_versus_shipped(
+    cli: Any, tmp_path: Path, declared: str, slug: str, conflict: bool
+) -> None:
+    text = fixtures_hub.licence(slug).decode("utf-8")
+    folder = write_repo(tmp_path / "r", f"---\nlicense: {declared}\n---\n", {"LICENSE": text})
+    audit = cli("audit", str(folder), "--format", "json").json()["audits"][0]
+    assert bool(audit["license"]["conflicts"]) is conflict
+    if conflict:
+        assert audit["license"]["osi_approved"] is False
+        assert audit["rubrics"]["osd"]["verdict"] == "fail"

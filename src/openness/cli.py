@@ -111,14 +111,58 @@ def audit(
             report.errors.append(Failure(model=model, exit_code=EXIT_UNOBTAINABLE, message=message))
             _say(f"error: {model}: {message}")
             worst = max(worst, EXIT_UNOBTAINABLE)
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = renderer_for(output_format)(report, RenderOptions(color=color, width=_width()))
+    options = RenderOptions(color=_color(output), width=_width())
+    text = renderer_for(output_format)(report, options)
     try:
         _write(text, output)
     except UsageError as error:
         _say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     raise typer.Exit(worst)
+
+
+licenses_app = typer.Typer(help="Browse the licence knowledge base.", no_args_is_help=True)
+app.add_typer(licenses_app, name="licenses")
+
+
+@licenses_app.command("list")
+def licenses_list(
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+) -> None:
+    """List every licence and use policy openness knows."""
+    from openness.knowledge import knowledge_base
+    from openness.render import RenderOptions
+    from openness.render.profiles import render_profiles
+
+    profiles = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
+    options = RenderOptions(color=_color(None), width=_width())
+    sys.stdout.write(render_profiles(profiles, output_format, options))
+
+
+@licenses_app.command("show")
+def licenses_show(
+    licence: Annotated[str, typer.Argument(help="Profile id, Hub keyword, SPDX id or name.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+) -> None:
+    """Show one licence profile: facts, incorporated policies and restrictive clauses."""
+    from openness.knowledge import knowledge_base
+    from openness.render import RenderOptions
+    from openness.render.profiles import render_profile
+
+    profile = knowledge_base().find(licence)
+    if profile is None:
+        _say(f"error: no licence profile matches {licence!r} (see `openness licenses list`)")
+        raise typer.Exit(EXIT_USAGE)
+    options = RenderOptions(color=_color(None), width=_width())
+    sys.stdout.write(render_profile(profile, output_format, options))
+
+
+def _color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _width() -> int:

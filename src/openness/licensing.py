@@ -201,8 +201,13 @@ def _conflicts(
             continue
         if not _same(declared.resolved, candidate.resolved):
             conflicts.append(f"{said} but {where} is the {candidate.resolved.name}")
-    if declared.resolved and declared.resolved.osi_approved and clauses:
-        text_kinds = sorted(clauses)
+    if declared.resolved and declared.resolved.osi_approved:
+        allowed = (
+            {c.kind for c in declared.resolved.profile.clauses}
+            if declared.resolved.profile
+            else set()
+        )
+        text_kinds = sorted(set(clauses) - allowed)
         if text_kinds:
             conflicts.append(
                 f"{said}, an OSI-approved licence, but the licence files restrict use "

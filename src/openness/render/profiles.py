@@ -1,0 +1,81 @@
+"""Renderers for the licence knowledge base (`openness licenses list|show`)."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from openness.knowledge import LicenseProfile
+from openness.render import OutputFormat, RenderOptions
+
+_OSI = {True: "yes", False: "no", None: "?"}
+
+
+def _console(buffer: StringIO, options: RenderOptions) -> Console:
+    return Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+
+def render_profiles(
+    profiles: list[LicenseProfile], output_format: OutputFormat, options: RenderOptions
+) -> str:
+    """All profiles: a table, or a JSON list."""
+    if output_format is OutputFormat.json:
+        return json.dumps([p.model_dump(mode="json") for p in profiles], indent=2) + "\n"
+    table = Table("id", "name", "kind", "SPDX", "OSI", "clauses")
+    for profile in profiles:
+        kinds = ", ".join(c.kind for c in profile.clauses)
+        table.add_row(
+            profile.id,
+            Text(profile.name),
+            profile.kind,
+            profile.spdx_id or "-",
+            _OSI[profile.osi_approved],
+            kinds if profile.clauses_profiled else "not profiled",
+        )
+    buffer = StringIO()
+    _console(buffer, options).print(table)
+    return buffer.getvalue()
+
+
+def render_profile(
+    profile: LicenseProfile, output_format: OutputFormat, options: RenderOptions
+) -> str:
+    """One profile in full."""
+    if output_format is OutputFormat.json:
+        return profile.model_dump_json(indent=2) + "\n"
+    grid = Table.grid(padding=(0, 2))
+    rows = [
+        ("id", profile.id),
+        ("name", profile.name),
+        ("kind", profile.kind),
+        ("licensor", profile.licensor or "-"),
+        ("version", profile.version or "-"),
+        ("Hub keywords", ", ".join(profile.hub_keywords) or "-"),
+        ("SPDX id", profile.spdx_id or "-"),
+        ("LicenseRef", profile.licenseref or "-"),
+        ("OSI-approved", _OSI[profile.osi_approved]),
+        ("incorporates", ", ".join(profile.incorporates) or "-"),
+        ("summary", profile.summary),
+    ]
+    for label, value in rows:
+        grid.add_row(Text(label, style="bold"), Text(value))
+    buffer = StringIO()
+    console = _console(buffer, options)
+    console.print(grid)
+    if not profile.clauses_profiled:
+        console.print(Text("clauses: not profiled (read the licence text)"))
+    for clause in profile.clauses:
+        console.print(Text.assemble((f"  {clause.kind}: ", "red"), clause.summary))
+    return buffer.getvalue()
