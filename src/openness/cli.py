@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from openness import __version__
 from openness.errors import EXIT_UNOBTAINABLE, EXIT_USAGE, OpennessError, UsageError
 from openness.render import OutputFormat
+
+if TYPE_CHECKING:
+    from openness.report import Report
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 the audit ran (whatever it found); 1 a policy failed; "
@@ -90,8 +94,16 @@ def audit(
     ] = None,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
-    from openness.audit import audit_model
     from openness.render import RenderOptions, renderer_for
+
+    report, worst = _audit_all(models, revision, offline)
+    options = RenderOptions(color=_color(output), width=_width())
+    _finish(renderer_for(output_format)(report, options), output, worst)
+
+
+def _audit_all(models: list[str], revision: str | None, offline: bool) -> tuple[Report, int]:
+    """Audit every model; failures become one stderr line and an entry in `errors`."""
+    from openness.audit import audit_model
     from openness.report import Failure, Report, ToolInfo
 
     report = Report(tool=ToolInfo(version=__version__), audits=[])
@@ -111,14 +123,66 @@ def audit(
             report.errors.append(Failure(model=model, exit_code=EXIT_UNOBTAINABLE, message=message))
             _say(f"error: {model}: {message}")
             worst = max(worst, EXIT_UNOBTAINABLE)
-    options = RenderOptions(color=_color(output), width=_width())
-    text = renderer_for(output_format)(report, options)
+    return report, worst
+
+
+def _finish(text: str, output: Path | None, worst: int) -> None:
+    """Write the report, then exit with the worst code seen."""
     try:
         _write(text, output)
     except UsageError as error:
         _say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     raise typer.Exit(worst)
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def compare(
+    models: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more Hub repo ids, Hub URLs or local folders.", show_default=False
+        ),
+    ],
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = CompareFormat.table,
+    only_differences: Annotated[
+        bool, typer.Option("--only-differences", help="Hide the rows where all models agree.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
+    from openness.compare import compare as build
+    from openness.render import RenderOptions
+    from openness.render.comparison import (
+        render_comparison_json,
+        render_comparison_markdown,
+        render_comparison_table,
+    )
+
+    if len(models) < 2:
+        _say("error: compare needs at least two models")
+        raise typer.Exit(EXIT_USAGE)
+    report, worst = _audit_all(models, None, offline)
+    renderer = {
+        CompareFormat.table: render_comparison_table,
+        CompareFormat.json: render_comparison_json,
+        CompareFormat.markdown: render_comparison_markdown,
+    }[output_format]
+    options = RenderOptions(color=_color(output), width=_width())
+    _finish(renderer(build(report), options, only_differences), output, worst)
 
 
 licenses_app = typer.Typer(help="Browse the licence knowledge base.", no_args_is_help=True)
@@ -181,3 +245,8 @@ def main() -> None:
     except KeyboardInterrupt:
         _say("interrupted")
         sys.exit(EXIT_USAGE)
+    except Exception as error:  # never a traceback for the user
+        if os.environ.get("OPENNESS_DEBUG"):
+            raise
+        _say(f"error: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details")
+        sys.exit(EXIT_UNOBTAINABLE)

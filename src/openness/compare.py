@@ -1,0 +1,72 @@
+"""Put several audits side by side: one row per fact, flagging the rows where models differ."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from openness.clauses import clause_rules
+from openness.knowledge import knowledge_base
+from openness.report import Audit, Report
+
+_YES_NO = {True: "yes", False: "no", None: "unknown"}
+
+
+class Row(BaseModel):
+    key: str
+    label: str
+    values: list[str]
+    differs: bool
+
+
+class Comparison(Report):
+    """The audits, plus the table rows and the keys of the rows that differ."""
+
+    rows: list[Row]
+    differences: list[str]
+
+
+def _clause_state(audit: Audit, kind: str) -> str:
+    """present / absent / unknown: absent only when the licence's clauses are actually known."""
+    if any(clause.kind == kind for clause in audit.clauses):
+        return "present"
+    licence = audit.license
+    profile = knowledge_base().get(licence.conclusion) if licence.conclusion else None
+    read_from_text = any(f.match in ("exact", "concatenated") for f in licence.files)
+    if licence.osi_approved or read_from_text or (profile and profile.clauses_profiled):
+        return "absent"
+    return "unknown"
+
+
+def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
+    rows: list[tuple[str, str, list[str]]] = [
+        ("licence", "licence", [a.license.conclusion or "unknown" for a in audits]),
+        ("osi_approved", "OSI-approved", [_YES_NO[a.license.osi_approved] for a in audits]),
+        ("gated", "gated", [str(a.model.gated).lower() for a in audits]),
+        ("source", "evidence source", [a.model.source for a in audits]),
+        ("conflicts", "licence conflicts", [str(len(a.license.conflicts)) for a in audits]),
+    ]
+    rows += [
+        (f"clause:{kind}", f"clause: {kind}", [_clause_state(a, kind) for a in audits])
+        for kind in clause_rules()
+    ]
+    for name in audits[0].rubrics:
+        rows.append((name, f"{name.upper()} verdict", [a.rubrics[name].verdict for a in audits]))
+        for index, criterion in enumerate(audits[0].rubrics[name].criteria):
+            values: list[str] = [a.rubrics[name].criteria[index].status for a in audits]
+            rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
+    return rows
+
+
+def compare(report: Report) -> Comparison:
+    """Rows for every audited model of the report, in order."""
+    rows = [
+        Row(key=key, label=label, values=values, differs=len(set(values)) > 1)
+        for key, label, values in (_rows(report.audits) if report.audits else [])
+    ]
+    return Comparison(
+        tool=report.tool,
+        audits=report.audits,
+        errors=report.errors,
+        rows=rows,
+        differences=[row.key for row in rows if row.differs],
+    )

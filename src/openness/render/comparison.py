@@ -1,0 +1,74 @@
+"""Renderers for `openness compare`: a rich table, JSON, or Markdown for a PR comment."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from openness.compare import Comparison
+from openness.render import RenderOptions
+from openness.textnorm import strip_control
+
+_STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
+          "met": "green", "pass": "green", "yes": "green", "absent": "green"}  # fmt: skip
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _visible(comparison: Comparison, only_differences: bool) -> list[tuple[str, list[str]]]:
+    return [
+        (row.label, row.values) for row in comparison.rows if row.differs or not only_differences
+    ]
+
+
+def render_comparison_table(
+    comparison: Comparison, options: RenderOptions, only_differences: bool = False
+) -> str:
+    table = Table("")
+    for audit in comparison.audits:
+        table.add_column(Text(strip_control(audit.model.id)))
+    for row in comparison.rows:
+        if only_differences and not row.differs:
+            continue
+        label = Text(row.label, style="bold" if row.differs else "")
+        cells = [Text(value, style=_STYLE.get(value, "")) for value in row.values]
+        table.add_row(Text("≠ ", style="yellow") + label if row.differs else label, *cells)
+    buffer = StringIO()
+    Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    ).print(table)
+    return buffer.getvalue()
+
+
+def render_comparison_json(
+    comparison: Comparison, options: RenderOptions, only_differences: bool = False
+) -> str:
+    if only_differences:
+        rows = [row for row in comparison.rows if row.differs]
+        comparison = comparison.model_copy(update={"rows": rows})
+    return comparison.model_dump_json(indent=2) + "\n"
+
+
+def markdown_escape(text: str) -> str:
+    """Untrusted text made inert inside a Markdown table cell."""
+    flat = strip_control(text).replace("\n", " ").replace("\r", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def render_comparison_markdown(
+    comparison: Comparison, options: RenderOptions, only_differences: bool = False
+) -> str:
+    models = [markdown_escape(a.model.id) for a in comparison.audits]
+    lines = ["| | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
+    for label, values in _visible(comparison, only_differences):
+        lines.append(f"| {markdown_escape(label)} | " + " | ".join(values) + " |")
+    return "\n".join(lines) + "\n"
