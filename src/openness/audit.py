@@ -5,6 +5,7 @@ from __future__ import annotations
 from openness.evidence import Evidence
 from openness.facts import compute_facts
 from openness.licensing import LicenceAnalysis, analyse
+from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
 from openness.report import Audit, ModelInfo, Rubric
 from openness.rubrics import evaluate, load_rubric
 from openness.sources.gather import gather
@@ -13,9 +14,20 @@ from openness.target import Target, parse_target
 RUBRICS = ("osd", "osaid")
 
 
-def audit_evidence(evidence: Evidence) -> Audit:
-    """Judge evidence already gathered."""
+def audit_evidence(
+    evidence: Evidence, fetch: Fetch | None = None, max_depth: int = DEFAULT_DEPTH
+) -> Audit:
+    """Judge evidence already gathered; with `fetch`, follow and audit its base models too."""
     licence = analyse(evidence)
+    lineage = trace(evidence, licence, fetch, max_depth) if fetch else Lineage()
+    if lineage.clauses or lineage.conflicts:
+        own = {clause.kind for clause in licence.clauses}
+        inherited = [c for c in lineage.clauses if c.kind not in own]
+        licence.clauses = sorted(
+            [*licence.clauses, *{c.kind: c for c in reversed(inherited)}.values()],
+            key=lambda clause: clause.kind,
+        )
+        licence.report.conflicts += lineage.conflicts
     facts = compute_facts(evidence, licence)
     rubrics = {name: evaluate(load_rubric(name), licence.clauses, facts) for name in RUBRICS}
     return Audit(
@@ -29,14 +41,18 @@ def audit_evidence(evidence: Evidence) -> Audit:
         ),
         license=licence.report,
         clauses=licence.clauses,
+        lineage=lineage.entries,
         rubrics=rubrics,
         summary=summarise(licence, rubrics, facts["weights_present"].value),
-        warnings=[*evidence.warnings, *licence.warnings],
+        warnings=[*evidence.warnings, *licence.warnings, *lineage.warnings],
     )
 
 
 def audit_target(target: Target, offline: bool = False, timeout: float = 10.0) -> Audit:
-    return audit_evidence(gather(target, offline=offline, timeout=timeout))
+    def fetch(repo_id: str) -> Evidence:
+        return gather(parse_target(repo_id), offline=offline, timeout=timeout)
+
+    return audit_evidence(gather(target, offline=offline, timeout=timeout), fetch)
 
 
 def audit_model(model: str, revision: str | None = None, offline: bool = False) -> Audit:

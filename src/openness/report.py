@@ -55,6 +55,17 @@ class Clause(BaseModel):
     kind: str
     summary: str
     evidence: Citation
+    inherited_from: str | None = Field(default=None, description="Ancestor repo it comes from.")
+
+
+class LineageEntry(BaseModel):
+    """One ancestor reached through `base_model`."""
+
+    id: str
+    relation: str
+    depth: int
+    license_conclusion: str | None = None
+    osi_approved: bool | None = None
 
 
 class Criterion(BaseModel):
@@ -74,6 +85,7 @@ class Audit(BaseModel):
     model: ModelInfo
     license: LicenseReport
     clauses: list[Clause]
+    lineage: list[LineageEntry] = Field(default_factory=list)
     rubrics: dict[str, Rubric]
     summary: str
     warnings: list[str]
