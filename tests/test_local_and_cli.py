@@ -131,3 +131,18 @@ def test_declared_versus_shipped(
     if conflict:
         assert audit["license"]["osi_approved"] is False
         assert audit["rubrics"]["osd"]["verdict"] == "fail"
+
+
+def test_startup_does_not_load_the_heavy_parts() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, openness.cli; "
+        "heavy = {'huggingface_hub', 'openness.knowledge', 'openness.report', 'rich.markdown'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from openness.report import Report
+if TYPE_CHECKING:
+    from openness.report import Report
 
 
 class OutputFormat(str, Enum):
@@ -20,7 +22,7 @@ class RenderOptions:
     width: int = 100
 
 
-Renderer = Callable[[Report, RenderOptions], str]
+Renderer = Callable[["Report", RenderOptions], str]
 
 
 def renderer_for(output_format: OutputFormat) -> Renderer:
