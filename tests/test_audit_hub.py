@@ -41,6 +41,11 @@ def test_deepseek_r1_is_mit_and_passes_osd_but_not_osaid(hub: HubReplay, cli: An
     for criterion in audit["rubrics"]["osaid"]["criteria"]:
         assert criterion["reason"]
     assert audit["clauses"] == []
+    mof = audit["rubrics"]["mof"]
+    assert mof["class"] is None and mof["progress"]["3"] > 0
+    status = {c["name"]: c["status"] for c in mof["components"]}
+    assert status["Model parameters (Final)"] == "included"
+    assert status["Research paper"] == "unknown"
 
 
 def test_llama31_fails_osd_5_and_6_with_line_evidence(hub: HubReplay, cli: Any) -> None:
@@ -62,7 +67,9 @@ def test_no_licence_anywhere_passes_nothing(hub: HubReplay, cli: Any) -> None:
     hub.add(fixtures_hub.no_licence())
     audit = audit_json(cli, fixtures_hub.no_licence().repo_id)["audits"][0]
     assert audit["license"]["conclusion"] is None and audit["license"]["osi_approved"] is None
-    assert all(rubric["verdict"] != "pass" for rubric in audit["rubrics"].values())
+    assert audit["rubrics"]["osd"]["verdict"] != "pass"
+    assert audit["rubrics"]["osaid"]["verdict"] != "pass"
+    assert audit["rubrics"]["mof"]["class"] is None
     assert "could not be determined" in audit["summary"]
 
 
@@ -93,6 +100,11 @@ def test_open_release_with_code_and_data_information(hub: HubReplay, cli: Any) -
     assert audit["rubrics"]["osd"]["verdict"] == "pass"
     status = criteria(audit, "osaid")
     assert status["osaid-parameters"] == status["osaid-data-information"] == "met"
+    mof = {c["name"]: c for c in audit["rubrics"]["mof"]["components"]}
+    assert mof["Model parameters (Final)"]["status"] == "included"
+    assert mof["Model parameters (Final)"]["licence"] == "Apache-2.0"
+    assert mof["Datasets"]["status"] == "unknown"  # named, but their licence is not on the Hub
+    assert mof["Evaluation results"]["status"] == "included"
 
 
 def test_gated_download_refused_is_a_warning_not_a_failure(hub: HubReplay, cli: Any) -> None:

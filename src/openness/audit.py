@@ -6,12 +6,11 @@ from openness.evidence import Evidence
 from openness.facts import compute_facts
 from openness.licensing import LicenceAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
-from openness.report import Audit, ModelInfo, Rubric
+from openness.mof_draft import evaluate_evidence
+from openness.report import Audit, ModelInfo, Rubrics
 from openness.rubrics import evaluate, load_rubric
 from openness.sources.gather import gather
 from openness.target import Target, parse_target
-
-RUBRICS = ("osd", "osaid")
 
 
 def audit_evidence(
@@ -29,7 +28,11 @@ def audit_evidence(
         )
         licence.report.conflicts += lineage.conflicts
     facts = compute_facts(evidence, licence)
-    rubrics = {name: evaluate(load_rubric(name), licence.clauses, facts) for name in RUBRICS}
+    rubrics = Rubrics(
+        osd=evaluate(load_rubric("osd"), licence.clauses, facts),
+        osaid=evaluate(load_rubric("osaid"), licence.clauses, facts),
+        mof=evaluate_evidence(evidence, licence),
+    )
     return Audit(
         model=ModelInfo(
             id=evidence.repo_id,
@@ -60,7 +63,7 @@ def audit_model(model: str, revision: str | None = None, offline: bool = False) 
     return audit_target(parse_target(model, revision), offline=offline)
 
 
-def summarise(licence: LicenceAnalysis, rubrics: dict[str, Rubric], weights: bool | None) -> str:
+def summarise(licence: LicenceAnalysis, rubrics: Rubrics, weights: bool | None) -> str:
     """One plain-language sentence."""
     conclusion = licence.conclusion
     what = "Open weights" if weights else "Released"
@@ -74,7 +77,7 @@ def summarise(licence: LicenceAnalysis, rubrics: dict[str, Rubric], weights: boo
         first = f"{what} under the {conclusion.name}, {approval}"
         if restrictive:
             first += " and restrictive (" + ", ".join(restrictive) + ")"
-    osaid = rubrics["osaid"]
+    osaid = rubrics.osaid
     if osaid.verdict == "pass":
         second = "meets the Open Source AI Definition"
     else:

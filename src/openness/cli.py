@@ -142,6 +142,45 @@ class CompareFormat(str, Enum):
     markdown = "markdown"
 
 
+@app.command("mof", epilog=EXIT_CODES_HELP)
+def mof_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="MOF YAML files (the Model Openness Tool's format).")
+    ],
+    normalise: Annotated[
+        bool,
+        typer.Option(
+            "--normalise", help="Map licence spellings (Apache 2.0, MIT License) to SPDX."
+        ),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+) -> None:
+    """Grade MOF YAML files against the Model Openness Framework: class and progress."""
+    import json
+
+    from openness.mof import evaluate_mof, load_mof_yaml
+
+    try:
+        results = [evaluate_mof(load_mof_yaml(path), normalise=normalise) for path in files]
+    except OpennessError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
+    if output_format is OutputFormat.json:
+        payload = [result.model_dump(mode="json") for result in results]
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    from openness.textnorm import strip_control
+
+    for path, result in zip(files, results, strict=True):
+        progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(result.progress.items()))
+        print(strip_control(f"{path}: {result.label} ({progress})"))
+        for component in result.components:
+            if component.required and component.status != "included":
+                print(strip_control(f"  {component.name}: {component.status} ({component.reason})"))
+
+
 @app.command(epilog=EXIT_CODES_HELP)
 def compare(
     models: Annotated[

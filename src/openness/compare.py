@@ -49,10 +49,12 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         (f"clause:{kind}", f"clause: {kind}", [_clause_state(a, kind) for a in audits])
         for kind in clause_rules()
     ]
-    for name in audits[0].rubrics:
-        rows.append((name, f"{name.upper()} verdict", [a.rubrics[name].verdict for a in audits]))
-        for index, criterion in enumerate(audits[0].rubrics[name].criteria):
-            values: list[str] = [a.rubrics[name].criteria[index].status for a in audits]
+    rows.append(("mof", "MOF class", [a.rubrics.mof.label for a in audits]))
+    for name, first in audits[0].rubrics.verdicts().items():
+        verdicts: list[str] = [a.rubrics.verdicts()[name].verdict for a in audits]
+        rows.append((name, f"{name.upper()} verdict", verdicts))
+        for index, criterion in enumerate(first.criteria):
+            values: list[str] = [a.rubrics.verdicts()[name].criteria[index].status for a in audits]
             rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
     return rows
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from openness.evidence import Gating, SourceKind
+from openness.mof import MofResult
 
 SCHEMA_VERSION = "1"
 
@@ -81,12 +82,22 @@ class Rubric(BaseModel):
     criteria: list[Criterion]
 
 
+class Rubrics(BaseModel):
+    osd: Rubric
+    osaid: Rubric
+    mof: MofResult
+
+    def verdicts(self) -> dict[str, Rubric]:
+        """The pass/fail rubrics by name (MOF grades by class instead)."""
+        return {"osd": self.osd, "osaid": self.osaid}
+
+
 class Audit(BaseModel):
     model: ModelInfo
     license: LicenseReport
     clauses: list[Clause]
     lineage: list[LineageEntry] = Field(default_factory=list)
-    rubrics: dict[str, Rubric]
+    rubrics: Rubrics
     summary: str
     warnings: list[str]
 

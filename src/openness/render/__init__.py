@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
+    mof = "mof"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ def renderer_for(output_format: OutputFormat) -> Renderer:
         from openness.render.json import render_json
 
         return render_json
+    if output_format is OutputFormat.mof:
+        from openness.render.mof import render_mof
+
+        return render_mof
     from openness.render.table import render_table
 
     return render_table

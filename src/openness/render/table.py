@@ -70,7 +70,7 @@ def _audit_view(audit: Audit) -> RenderableType:
     else:
         parts.append(Text("Restrictive clauses: none found", style="bold"))
 
-    for name, rubric in audit.rubrics.items():
+    for name, rubric in audit.rubrics.verdicts().items():
         table = Table("criterion", "status", "reason", expand=False)
         for criterion in rubric.criteria:
             table.add_row(
@@ -82,6 +82,15 @@ def _audit_view(audit: Audit) -> RenderableType:
         title.append(rubric.verdict.upper(), style=_VERDICT_STYLE[rubric.verdict])
         parts += [title, table]
 
+    mof = audit.rubrics.mof
+    progress = ", ".join(
+        f"class {k}: {v:.0f}%" for k, v in sorted(mof.progress.items(), reverse=True)
+    )
+    parts.append(Text.assemble(("MOF: ", "bold underline"), (mof.label, "bold"), f" ({progress})"))
+    for component in mof.components:
+        if component.required and component.status != "included":
+            detail = f"  {component.name}: {component.status}"
+            parts.append(_safe(detail + (f" ({component.evidence})" if component.evidence else "")))
     for warning in audit.warnings:
         parts.append(Text.assemble(("warning: ", "yellow"), _safe(warning)))
     return Group(*parts, Text(""))

@@ -1,0 +1,366 @@
+"""The Model Openness Framework (MOF 1.0) class of a release, as MOT (the Model Openness Tool)
+computes it.
+
+The framework is data (`rubrics/mof.yaml`: components, classes, open-licence list) and the
+licence table is data (`openness/data/mof_open_licences.json`, generated from the tool's SPDX
+list by `scripts/build_mof_licences.py`). This module applies them to a release in MOF YAML form:
+
+* each of the 17 components is `included` (listed, under an open licence), `missing` (not
+  listed), `unlicensed` (listed, no licence resolves) or `invalid` (listed, the licence it
+  resolves to is not open: a restrictive licence, a misspelt id or free text);
+* progress per class and the class itself follow the tool exactly, quirks included, unless
+  `normalise=True`, which first maps obvious spellings (`Apache 2.0`, `MIT License`) to ids.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.errors import UsageError
+from openness.resources import data_file, resource_dir
+
+ContentType = Literal["code", "data", "document"]
+ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
+LicenceSource = Literal["component", "global", "distribution"]
+
+_LICENCE_SUFFIX = re.compile(r"[\s-]+licen[cs]e$")
+
+
+# --- the framework, as read from rubrics/mof.yaml -------------------------------------------
+
+
+class ComponentRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    name: str
+    type: ContentType
+    class_: int = Field(alias="class", ge=1, le=3)
+    required: bool
+
+
+class ClassRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class_: int = Field(alias="class", ge=1, le=3)
+    label: str
+
+
+class StandIn(BaseModel):
+    """When `component` is not included but `by` is listed, `by` takes its place."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    component: str
+    by: str
+
+
+class Normalisation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+
+class MofSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    version: str
+    date: str
+    source: str
+    applies_to: str
+    classes: list[ClassRule]
+    unclassified_label: str
+    components: list[ComponentRule]
+    stand_ins: list[StandIn] = Field(default_factory=list)
+    no_licence_values: list[str] = Field(default_factory=list)
+    extra_open: list[str] = Field(default_factory=list)
+    normalisation: Normalisation = Field(default_factory=Normalisation)
+
+
+@dataclass(frozen=True)
+class LicenceTable:
+    """The tool's licence ids, which of them are open, and lookups used when normalising."""
+
+    known: frozenset[str]
+    flagged: frozenset[str]
+    open: frozenset[str]
+    by_lower_id: dict[str, str]
+    by_lower_name: dict[str, str]
+    aliases: dict[str, str]
+
+
+@cache
+def mof_spec() -> MofSpec:
+    path = resource_dir("rubrics") / "mof.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return MofSpec.model_validate(yaml.safe_load(handle))
+
+
+@cache
+def licence_table() -> LicenceTable:
+    with data_file("mof_open_licences.json").open(encoding="utf-8") as handle:
+        raw = json.load(handle)
+    names: dict[str, str] = raw["known"]
+    deprecated = set(raw["deprecated"])
+    known = frozenset(names)
+    flagged = frozenset(raw["osi_or_fsf"])
+    # Only ids of the table can be open: the open-data list's `ODC-PDDL-1.0` is not one.
+    extra = frozenset(mof_spec().extra_open) & known
+    by_name = {
+        name.lower(): licence_id
+        for licence_id, name in sorted(names.items())
+        if licence_id not in deprecated
+    }
+    return LicenceTable(
+        known=known,
+        flagged=flagged,
+        open=flagged | extra,
+        by_lower_id={licence_id.lower(): licence_id for licence_id in sorted(known)},
+        by_lower_name=by_name,
+        aliases={
+            " ".join(key.lower().split()): value
+            for key, value in mof_spec().normalisation.aliases.items()
+        },
+    )
+
+
+# --- the result -----------------------------------------------------------------------------
+
+
+class ComponentStatus(BaseModel):
+    """One of the 17 components: its status and the licence behind it."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    id: int
+    name: str
+    type: ContentType
+    class_: int = Field(serialization_alias="class")
+    required: bool
+    status: ComponentState
+    licence: str | None = Field(description="The licence the status was decided on.")
+    declared: str | None = Field(
+        default=None, description="The value as written, when normalisation changed it."
+    )
+    source: LicenceSource | None = Field(
+        default=None, description="component, the global licence of its type, or distribution."
+    )
+    stands_in_for: str | None = None
+    reason: str
+    evidence: str | None = Field(default=None, description="What showed the component, if found.")
+
+
+class MofResult(BaseModel):
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    name: str | None
+    class_: int | None = Field(serialization_alias="class", description="1, 2, 3 or None.")
+    label: str
+    progress: dict[int, float] = Field(description="Per class, in percent, unrounded.")
+    normalised: bool
+    components: list[ComponentStatus]
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def load_mof_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a MOF YAML file safely; a one-line `UsageError` if unreadable, malformed, no release."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read MOF file {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read MOF file {path}: not UTF-8 text") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise UsageError(f"{path}: malformed MOF YAML{where}: {problem}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("release"), dict):
+        raise UsageError(f"{path}: not a MOF file (no `release` mapping)")
+    return document
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def evaluate_mof(release: Mapping[str, Any], normalise: bool = False) -> MofResult:
+    """The MOF class, per-class progress and per-component status of a release.
+
+    `release` is the `release` mapping of a MOF YAML document, or the whole document.
+    """
+    spec, table = mof_spec(), licence_table()
+    if isinstance(release.get("release"), Mapping):
+        release = release["release"]
+    listed = _listed_components(release)
+    globals_ = _global_licences(release)
+
+    statuses: dict[str, ComponentStatus] = {}
+    for rule in spec.components:
+        entry = listed.get(rule.name)
+        if entry is None:
+            statuses[rule.name] = _status(rule, "missing", None, reason="not listed")
+            continue
+        candidates: list[tuple[object, LicenceSource]] = [
+            (entry.get("license"), "component"),
+            (globals_.get(rule.type), "global"),
+            (globals_.get("distribution"), "distribution"),
+        ]
+        statuses[rule.name] = _judge(rule, candidates, normalise, spec, table)
+
+    included = {name for name, status in statuses.items() if status.status == "included"}
+    replaced: dict[str, str] = {}
+    for stand_in in spec.stand_ins:
+        if stand_in.component not in included and stand_in.by in listed:
+            replaced[stand_in.component] = stand_in.by
+            statuses[stand_in.by] = statuses[stand_in.by].model_copy(
+                update={"stands_in_for": stand_in.component}
+            )
+
+    progress: dict[int, float] = {}
+    achieved: int | None = None
+    higher_complete = True
+    for class_rule in sorted(spec.classes, key=lambda rule: -rule.class_):
+        level = class_rule.class_
+        needed = _requirements(spec, level, replaced)
+        done = sum(name in included for name in needed)
+        progress[level] = done / len(needed) * 100 if higher_complete else 0.0
+        higher_complete = higher_complete and done == len(needed)
+        if higher_complete:
+            achieved = level
+    labels = {rule.class_: rule.label for rule in spec.classes}
+    return MofResult(
+        name=release.get("name") if isinstance(release.get("name"), str) else None,
+        class_=achieved,
+        label=labels[achieved] if achieved is not None else spec.unclassified_label,
+        progress=dict(sorted(progress.items())),
+        normalised=normalise,
+        components=[statuses[rule.name] for rule in spec.components],
+    )
+
+
+def _listed_components(release: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Listed components by name; a name listed twice keeps its first entry."""
+    components = release.get("components")
+    listed: dict[str, Mapping[str, Any]] = {}
+    if isinstance(components, list):
+        for entry in components:
+            if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+                listed.setdefault(entry["name"], entry)
+    return listed
+
+
+def _global_licences(release: Mapping[str, Any]) -> dict[str, object]:
+    """`release.license.<code|data|document|distribution>.name`, where given."""
+    licence = release.get("license")
+    if not isinstance(licence, Mapping):
+        return {}
+    return {key: value.get("name") for key, value in licence.items() if isinstance(value, Mapping)}
+
+
+def _requirements(spec: MofSpec, level: int, replaced: dict[str, str]) -> list[str]:
+    """The required components of class `level` (cumulative), after stand-ins, each once."""
+    names = (
+        replaced.get(rule.name, rule.name)
+        for rule in spec.components
+        if rule.required and rule.class_ >= level
+    )
+    return list(dict.fromkeys(names))
+
+
+def _judge(
+    rule: ComponentRule,
+    candidates: list[tuple[object, LicenceSource]],
+    normalise: bool,
+    spec: MofSpec,
+    table: LicenceTable,
+) -> ComponentStatus:
+    """Resolve a listed component's licence (its own, its type's, distribution) and judge it."""
+    for value, source in candidates:
+        if value is None:
+            continue  # nothing written here: inherit from the next level
+        written = _licence_value(value, normalise, spec)
+        if written is None:
+            reason = f"declared without a licence ({value!r}) at {source} level"
+            return _status(rule, "unlicensed", None, source=source, reason=reason)
+        licence = _normalised_id(written, table) if normalise else written
+        declared = written if licence != written else None
+        if licence in table.open:
+            why = "OSI/FSF-flagged" if licence in table.flagged else "on the MOF open list"
+            reason = f"{licence} is open ({why})"
+            return _status(rule, "included", licence, declared, source, reason)
+        reason = (
+            f"{licence} is not an open licence"
+            if licence in table.known
+            else f"{licence!r} is not a licence id the tool knows"
+        )
+        return _status(rule, "invalid", licence, declared, source, reason)
+    return _status(rule, "unlicensed", None, reason="no licence, and none to inherit")
+
+
+def _licence_value(value: object, normalise: bool, spec: MofSpec) -> str | None:
+    """The licence string written, or None where it says "no licence" (`unlicensed`, "")."""
+    text = value if isinstance(value, str) else str(value)
+    if normalise:
+        text = " ".join(text.split())
+        empty = {item.lower() for item in spec.no_licence_values}
+        return None if text.lower() in empty else text
+    return None if text in spec.no_licence_values else text
+
+
+def _normalised_id(text: str, table: LicenceTable) -> str:
+    """An obvious spelling of a licence as its id of the table; anything else unchanged."""
+    if text in table.known:
+        return text
+    lowered = text.lower()
+    tries = [lowered]
+    stripped = _LICENCE_SUFFIX.sub("", lowered)
+    if stripped != lowered:
+        tries.append(stripped)
+    for key in tries:
+        hit = (
+            table.by_lower_id.get(key)
+            or table.by_lower_id.get(key.replace(" ", "-"))
+            or table.by_lower_name.get(key)
+            or table.aliases.get(key)
+        )
+        if hit is not None:
+            return hit
+    return text
+
+
+def _status(
+    rule: ComponentRule,
+    status: ComponentState,
+    licence: str | None,
+    declared: str | None = None,
+    source: LicenceSource | None = None,
+    reason: str = "",
+) -> ComponentStatus:
+    return ComponentStatus(
+        id=rule.id,
+        name=rule.name,
+        type=rule.type,
+        class_=rule.class_,
+        required=rule.required,
+        status=status,
+        licence=licence,
+        declared=declared,
+        source=source,
+        reason=reason,
+    )
