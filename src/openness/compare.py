@@ -50,6 +50,12 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         for kind in clause_rules()
     ]
     rows.append(("mof", "MOF class", [a.rubrics.mof.label for a in audits]))
+    for level in (3, 2, 1):
+        progress = [f"{a.rubrics.mof.progress.get(level, 0.0):.0f}%" for a in audits]
+        rows.append((f"mof:progress-{level}", f"MOF class {level} progress", progress))
+    for index, component in enumerate(audits[0].rubrics.mof.components):
+        states: list[str] = [a.rubrics.mof.components[index].status for a in audits]
+        rows.append((f"mof:{component.name}", f"component: {component.name}", states))
     for name, first in audits[0].rubrics.verdicts().items():
         verdicts: list[str] = [a.rubrics.verdicts()[name].verdict for a in audits]
         rows.append((name, f"{name.upper()} verdict", verdicts))
