@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness import __version__
-from openness.errors import EXIT_UNOBTAINABLE, EXIT_USAGE, OpennessError, UsageError
+from openness.errors import (
+    EXIT_POLICY_FAILED,
+    EXIT_UNOBTAINABLE,
+    EXIT_USAGE,
+    OpennessError,
+    UsageError,
+)
 from openness.render import OutputFormat
 
 if TYPE_CHECKING:
+    from openness.policy import Policy
     from openness.report import Report
 
 EXIT_CODES_HELP = (
@@ -140,6 +147,93 @@ class CompareFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+class UnknownAction(str, Enum):
+    fail = "fail"
+    warn = "warn"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def check(
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(help="Hub repo ids, Hub URLs or local folders.", show_default=False),
+    ] = None,
+    policy_file: Annotated[
+        Path | None, typer.Option("--policy", help="Policy file (default: ./.openness.yml).")
+    ] = None,
+    preset_name: Annotated[
+        str | None,
+        typer.Option("--preset", help="Built-in policy: osi, permissive, no-use-restrictions."),
+    ] = None,
+    models_file: Annotated[
+        Path | None,
+        typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
+    ] = None,
+    unknown: Annotated[
+        UnknownAction,
+        typer.Option("--unknown", help="Is a model whose evidence is unobtainable a failure?"),
+    ] = UnknownAction.fail,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.table,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
+    from openness import policy as policies
+    from openness.render import RenderOptions, renderer_for
+
+    try:
+        policy, source = _policy(policy_file, preset_name)
+        names = list(models or []) + (_models_list(models_file) if models_file else [])
+    except OpennessError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
+    if not names:
+        _say("error: no models to check (give MODEL arguments or --from-file)")
+        raise typer.Exit(EXIT_USAGE)
+    report, worst = _audit_all(names, None, offline)
+    report.policy = policies.check(policy, source, report.audits)
+    if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
+        worst = 0
+    if worst < EXIT_USAGE and not report.policy.passed:
+        worst = EXIT_POLICY_FAILED
+    for result in report.policy.results:
+        if not result.passed:
+            rules = ", ".join(
+                dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
+            )
+            _say(f"policy failed: {result.model}: {rules}")
+    options = RenderOptions(color=_color(output), width=_width())
+    _finish(renderer_for(output_format)(report, options), output, worst)
+
+
+def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, str]:
+    from openness.policy import POLICY_FILE, load_policy, preset
+
+    if policy_file and preset_name:
+        raise UsageError("give either --policy or --preset, not both")
+    if preset_name:
+        return preset(preset_name), f"preset:{preset_name}"
+    path = policy_file or Path(POLICY_FILE)
+    if policy_file is None and not path.is_file():
+        raise UsageError(f"no policy: give --policy or --preset, or add {POLICY_FILE}")
+    return load_policy(path), str(path)
+
+
+def _models_list(path: Path) -> list[str]:
+    """`org/name` or `org/name@revision` per line; `#` starts a comment."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read models list {path}: {error}") from None
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
 @app.command("mof", epilog=EXIT_CODES_HELP)

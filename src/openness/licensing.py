@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -95,6 +96,7 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
                 confidence=found.confidence,
                 match=found.match,
                 also=found.also,
+                sha256=hashlib.sha256(text_file.text.encode("utf-8")).hexdigest(),
             )
         )
         for hit in detect_clauses(text_file.text, text_file.path):

@@ -39,6 +39,7 @@ class LicenseFile(BaseModel):
     confidence: float
     match: MatchKind = "unknown"
     also: list[str] = Field(default_factory=list, description="Other licences found concatenated.")
+    sha256: str | None = Field(default=None, description="sha256 of the text as UTF-8.")
 
 
 class LicenseReport(BaseModel):
@@ -115,8 +116,29 @@ class Failure(BaseModel):
     message: str
 
 
+class Violation(BaseModel):
+    rule: str
+    severity: Literal["fail", "warn"]
+    message: str
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class ModelResult(BaseModel):
+    model: str
+    passed: bool
+    violations: list[Violation]
+    waived_by: str | None = None
+
+
+class PolicyOutcome(BaseModel):
+    source: str = Field(description="The policy file, or `preset:<name>`.")
+    passed: bool
+    results: list[ModelResult]
+
+
 class Report(BaseModel):
     schema_version: str = SCHEMA_VERSION
     tool: ToolInfo
     audits: list[Audit]
     errors: list[Failure] = Field(default_factory=list)
+    policy: PolicyOutcome | None = Field(default=None, description="Set by `openness check`.")

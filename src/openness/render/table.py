@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from openness.render import RenderOptions
-from openness.report import Audit, Citation, Report
+from openness.report import Audit, Citation, PolicyOutcome, Report
 from openness.textnorm import strip_control
 
 _STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
@@ -109,4 +109,34 @@ def render_table(report: Report, options: RenderOptions) -> str:
     )
     for audit in report.audits:
         console.print(_audit_view(audit))
+    if report.policy:
+        console.print(_policy_view(report.policy))
     return buffer.getvalue()
+
+
+def _policy_view(outcome: PolicyOutcome) -> RenderableType:
+    verdict = ("PASSED", "bold green") if outcome.passed else ("FAILED", "bold red")
+    parts: list[RenderableType] = [
+        Text.assemble(("Policy ", "bold underline"), _safe(outcome.source), ": ", verdict)
+    ]
+    for result in outcome.results:
+        mark = ("✔ ", "green") if result.passed else ("✘ ", "red")
+        line = Text.assemble(mark, (strip_control(result.model), "bold"))
+        if result.waived_by:
+            line.append(" (waived: ")
+            line.append(_safe(result.waived_by))
+            line.append(")")
+        parts.append(line)
+        for violation in result.violations:
+            where = ", ".join(dict.fromkeys(_where(c) for c in violation.evidence[:5]))
+            style = "red" if violation.severity == "fail" else "yellow"
+            parts.append(
+                Text.assemble(
+                    (f"  {violation.severity}: ", style),
+                    (violation.rule, "bold"),
+                    " ",
+                    _safe(violation.message),
+                    _safe(f" [{where}]") if where else "",
+                )
+            )
+    return Group(*parts)
