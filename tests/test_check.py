@@ -97,3 +97,29 @@ def test_unobtainable_models_fail_unless_told_to_warn(cli: Any) -> None:
     args = ("check", R1, "nobody/nothing", "--preset", "osi", "--offline")
     assert cli(*args).exit_code == 3
     assert cli(*args, "--unknown", "warn").exit_code == 0
+
+
+def test_scan_gates_code_references_and_sarif_points_at_them(cli: Any, tmp_path: Path) -> None:
+    import json
+
+    code = tmp_path / "app.py"
+    code.write_text(
+        "from transformers import AutoModel\n"
+        f'good = AutoModel.from_pretrained("{R1}")\n'
+        f'bad = AutoModel.from_pretrained("{LLAMA}")\n',
+        encoding="utf-8",
+    )
+    result = cli("check", "--scan", str(tmp_path), "--preset", "osi", "--offline", "-f", "sarif")
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    located = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"].startswith("policy/")
+    }
+    assert ("policy/rubric-osd", 3) in located
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"]}  # fmt: skip
+    assert all(uri.endswith("app.py") for uri in uris)
+    # a file given as an argument is scanned too (the pre-commit hook passes changed files)
+    assert cli("check", str(code), "--preset", "osi", "--offline").exit_code == 1

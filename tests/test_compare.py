@@ -37,11 +37,3 @@ def test_compare_needs_two_models_and_reports_missing_ones(cli: Any) -> None:
     assert cli("compare", MODELS[0], "--offline").exit_code == 2
     result = cli("compare", MODELS[0], "nobody/nothing", "--offline", "-f", "json")
     assert result.exit_code == 3 and result.json()["errors"][0]["model"] == "nobody/nothing"
-
-
-def test_markdown_cells_are_inert() -> None:
-    from openness.render.comparison import markdown_escape
-
-    assert markdown_escape("a|b <img src=x> [x](y)\n\x1b[31m") == (
-        "a\\|b \\<img src=x\\> \\[x\\]\\(y\\) "
-    )

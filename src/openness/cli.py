@@ -24,6 +24,7 @@ from openness.render import OutputFormat
 if TYPE_CHECKING:
     from openness.policy import Policy
     from openness.report import Report
+    from openness.scan import ModelReference
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 the audit ran (whatever it found); 1 a policy failed; "
@@ -108,6 +109,14 @@ def audit(
     _finish(renderer_for(output_format)(report, options), output, worst)
 
 
+def _split_revision(model: str) -> tuple[str, str | None]:
+    """`org/name@rev` -> (`org/name`, `rev`); folders and URLs are left alone."""
+    if "@" in model and "://" not in model and not Path(model).exists():
+        name, revision = model.rsplit("@", 1)
+        return name, revision or None
+    return model, None
+
+
 def _audit_all(models: list[str], revision: str | None, offline: bool) -> tuple[Report, int]:
     """Audit every model; failures become one stderr line and an entry in `errors`."""
     from openness.audit import audit_model
@@ -116,8 +125,9 @@ def _audit_all(models: list[str], revision: str | None, offline: bool) -> tuple[
     report = Report(tool=ToolInfo(version=__version__), audits=[])
     worst = 0
     for model in models:
+        name, pinned = _split_revision(model)
         try:
-            report.audits.append(audit_model(model, revision=revision, offline=offline))
+            report.audits.append(audit_model(name, revision=pinned or revision, offline=offline))
         except OpennessError as error:
             code = error.exit_code
             report.errors.append(Failure(model=model, exit_code=code, message=str(error)))
@@ -158,7 +168,10 @@ class UnknownAction(str, Enum):
 def check(
     models: Annotated[
         list[str] | None,
-        typer.Argument(help="Hub repo ids, Hub URLs or local folders.", show_default=False),
+        typer.Argument(
+            help="Hub repo ids, Hub URLs or local folders; a file is scanned for model references.",
+            show_default=False,
+        ),
     ] = None,
     policy_file: Annotated[
         Path | None, typer.Option("--policy", help="Policy file (default: ./.openness.yml).")
@@ -170,6 +183,10 @@ def check(
     models_file: Annotated[
         Path | None,
         typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
+    ] = None,
+    scan: Annotated[
+        list[Path] | None,
+        typer.Option("--scan", help="Gate every model referenced in these files or folders."),
     ] = None,
     unknown: Annotated[
         UnknownAction,
@@ -191,13 +208,18 @@ def check(
 
     try:
         policy, source = _policy(policy_file, preset_name)
-        names = list(models or []) + (_models_list(models_file) if models_file else [])
+        files = [Path(model) for model in models or [] if Path(model).is_file()]
+        names = [model for model in models or [] if not Path(model).is_file()]
+        names += _models_list(models_file) if models_file else []
+        found = _scan([*(scan or []), *files])
     except OpennessError as error:
         _say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
+    names += [ref.repo_id + (f"@{ref.revision}" if ref.revision else "") for ref in found]
+    names = list(dict.fromkeys(names))
     if not names:
-        _say("error: no models to check (give MODEL arguments or --from-file)")
-        raise typer.Exit(EXIT_USAGE)
+        _say("error: no models to check (give MODEL arguments, --from-file or --scan)")
+        raise typer.Exit(0 if scan or files else EXIT_USAGE)
     report, worst = _audit_all(names, None, offline)
     report.policy = policies.check(policy, source, report.audits)
     if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
@@ -210,7 +232,15 @@ def check(
                 dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
             )
             _say(f"policy failed: {result.model}: {rules}")
-    options = RenderOptions(color=_color(output), width=_width())
+    locations: dict[str, tuple[str, int]] = {}
+    for ref in found:
+        locations.setdefault(ref.repo_id, (ref.path, ref.line))
+    options = RenderOptions(
+        color=_color(output),
+        width=_width(),
+        locations=locations,
+        policy_path=source if not source.startswith("preset:") else ".openness.yml",
+    )
     _finish(renderer_for(output_format)(report, options), output, worst)
 
 
@@ -225,6 +255,42 @@ def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, 
     if policy_file is None and not path.is_file():
         raise UsageError(f"no policy: give --policy or --preset, or add {POLICY_FILE}")
     return load_policy(path), str(path)
+
+
+def _scan(paths: list[Path]) -> list[ModelReference]:
+    from openness.scan import scan_paths
+
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UsageError(f"cannot scan {', '.join(missing)}: no such file or folder")
+    return scan_paths(paths) if paths else []
+
+
+@app.command("scan", epilog=EXIT_CODES_HELP)
+def scan_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+) -> None:
+    """List the Hugging Face models referenced in code, configs, Dockerfiles and notebooks."""
+    import json
+
+    try:
+        found = _scan(paths)
+    except OpennessError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
+    if output_format is OutputFormat.json:
+        payload = [reference.model_dump(mode="json") for reference in found]
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    from openness.textnorm import strip_control
+
+    for ref in found:
+        revision = f"@{ref.revision}" if ref.revision else ""
+        cell = f"[cell {ref.cell}]" if ref.cell is not None else ""
+        print(strip_control(f"{ref.path}{cell}:{ref.line}: {ref.repo_id}{revision} ({ref.kind})"))
 
 
 def _models_list(path: Path) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from openness.errors import UsageError
 from openness.resources import data_file, resource_dir
@@ -141,12 +141,16 @@ def licence_table() -> LicenceTable:
 class ComponentStatus(BaseModel):
     """One of the 17 components: its status and the licence behind it."""
 
-    model_config = ConfigDict(serialize_by_alias=True)
+    model_config = ConfigDict(
+        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
 
     id: int
     name: str
     type: ContentType
-    class_: int = Field(serialization_alias="class")
+    class_: int = Field(
+        serialization_alias="class", validation_alias=AliasChoices("class", "class_")
+    )
     required: bool
     status: ComponentState
     licence: str | None = Field(description="The licence the status was decided on.")
@@ -162,10 +166,16 @@ class ComponentStatus(BaseModel):
 
 
 class MofResult(BaseModel):
-    model_config = ConfigDict(serialize_by_alias=True)
+    model_config = ConfigDict(
+        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
 
     name: str | None
-    class_: int | None = Field(serialization_alias="class", description="1, 2, 3 or None.")
+    class_: int | None = Field(
+        serialization_alias="class",
+        validation_alias=AliasChoices("class", "class_"),
+        description="1, 2, 3 or None.",
+    )
     label: str
     progress: dict[int, float] = Field(description="Per class, in percent, unrounded.")
     normalised: bool

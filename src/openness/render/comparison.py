@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from io import StringIO
 
 from rich.console import Console
@@ -11,11 +10,11 @@ from rich.text import Text
 
 from openness.compare import Comparison
 from openness.render import RenderOptions
+from openness.render.markdown import markdown_escape
 from openness.textnorm import strip_control
 
 _STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
           "met": "green", "pass": "green", "yes": "green", "absent": "green"}  # fmt: skip
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def _visible(comparison: Comparison, only_differences: bool) -> list[tuple[str, list[str]]]:
@@ -56,12 +55,6 @@ def render_comparison_json(
         rows = [row for row in comparison.rows if row.differs]
         comparison = comparison.model_copy(update={"rows": rows})
     return comparison.model_dump_json(indent=2) + "\n"
-
-
-def markdown_escape(text: str) -> str:
-    """Untrusted text made inert inside a Markdown table cell."""
-    flat = strip_control(text).replace("\n", " ").replace("\r", " ")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def render_comparison_markdown(

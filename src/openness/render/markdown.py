@@ -1,0 +1,190 @@
+"""The audit as GitHub-flavoured Markdown, for a pull-request comment.
+
+Every piece of text that comes from a repo (model ids, licence names, quotes, summaries,
+warnings) goes through `markdown_escape`, so a model card cannot inject links, images, HTML,
+table cells, math or @mentions into the comment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openness.render import RenderOptions
+from openness.report import Audit, Citation, Criterion, Report, Rubric
+from openness.textnorm import strip_control
+
+QUOTE_LIMIT = 160
+TEXT_LIMIT = 600
+
+# ASCII punctuation that means something to CommonMark, GFM or GitHub's math (`$`); a backslash
+# before any ASCII punctuation is a valid escape, so the rendered text is unchanged.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$&])")
+_SPACE = re.compile(r"\s+")
+# GFM extended autolinks start at `scheme://` or `www.`: escaping their punctuation breaks them.
+_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_WWW = re.compile(r"(?i)(?<![A-Za-z0-9])(www)\.")
+# GitHub turns `@user`, `@org/team` and `user@host` into mentions or mail links after Markdown is
+# rendered, so a backslash does not help: a zero-width space, written as an entity, does.
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_ZERO_WIDTH = "&#8203;"
+_VERDICT = {"pass": "✅ pass", "fail": "❌ fail", "unknown": "❔ unknown"}
+_OSI = {True: "yes", False: "no", None: "unknown"}
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most `limit` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def markdown_escape(text: object, limit: int | None = None) -> str:
+    """Untrusted text made inert on one Markdown line or inside a table cell.
+
+    Control characters and terminal escapes are removed, whitespace (newlines included) is
+    collapsed to single spaces, the text is cut to `limit` characters, Markdown and HTML
+    punctuation is backslash-escaped, autolinks are broken and @mentions neutralised.
+    """
+    flat = _SPACE.sub(" ", strip_control("" if text is None else str(text))).strip()
+    if limit is not None:
+        flat = truncate(flat, limit)
+    escaped = _SPECIAL.sub(r"\\\1", flat)
+    escaped = _WWW.sub(r"\1\\.", _SCHEME.sub(r"\\:", escaped))
+    return _MENTION.sub("@" + _ZERO_WIDTH, escaped)
+
+
+def _where(citation: Citation) -> str:
+    return citation.source + (f":{citation.line}" if citation.line else "")
+
+
+def _age(audit: Audit) -> str:
+    model = audit.model
+    if model.source == "snapshot":
+        return f"snapshot as of {model.retrieved_at[:10]}"
+    return f"{model.source}, retrieved {model.retrieved_at[:19].replace('T', ' ')} UTC"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _licence(audit: Audit) -> list[str]:
+    licence = audit.license
+    rows = [["Declared", markdown_escape(licence.declared or "none", TEXT_LIMIT)]]
+    if licence.declared_name or licence.declared_link:
+        rows.append(
+            [
+                "Declared name / link",
+                markdown_escape(f"{licence.declared_name} / {licence.declared_link}", TEXT_LIMIT),
+            ]
+        )
+    for file in licence.files:
+        found = file.identified or "unrecognised"
+        extra = f" + {', '.join(file.also)}" if file.also else ""
+        rows.append(
+            [
+                markdown_escape(file.path, TEXT_LIMIT),
+                markdown_escape(f"{found}{extra} ({file.match}, {file.confidence:.2f})"),
+            ]
+        )
+    conclusion = licence.conclusion or "unknown"
+    if licence.spdx_id and licence.spdx_id != licence.conclusion:
+        conclusion += f" (SPDX: {licence.spdx_id})"
+    rows.append(["**Conclusion**", f"**{markdown_escape(conclusion, TEXT_LIMIT)}**"])
+    rows.append(["OSI-approved", _OSI[licence.osi_approved]])
+    rows += [["⚠️ Conflict", markdown_escape(c, TEXT_LIMIT)] for c in licence.conflicts]
+    return ["#### Licence", "", *_table(["", ""], rows)]
+
+
+def _clauses(audit: Audit) -> list[str]:
+    if not audit.clauses:
+        return ["#### Restrictive clauses", "", "None found."]
+    rows = []
+    for clause in audit.clauses:
+        kind = markdown_escape(clause.kind)
+        if clause.inherited_from:
+            kind += f" (from {markdown_escape(clause.inherited_from)})"
+        rows.append(
+            [
+                kind,
+                markdown_escape(_where(clause.evidence), TEXT_LIMIT),
+                markdown_escape(clause.evidence.quote, QUOTE_LIMIT),
+            ]
+        )
+    return ["#### Restrictive clauses", "", *_table(["Kind", "Evidence", "Quote"], rows)]
+
+
+def _criterion(criterion: Criterion) -> str:
+    return (
+        f"{markdown_escape(criterion.id)} {markdown_escape(criterion.title)}: "
+        f"{markdown_escape(criterion.reason, TEXT_LIMIT)}"
+    )
+
+
+def _rubric(name: str, rubric: Rubric) -> list[str]:
+    lines = [f"- **{name}**: {_VERDICT[rubric.verdict]}"]
+    for status, label in (("not_met", "Not met"), ("unknown", "Unknown")):
+        lines += [f"  - {label}: {_criterion(c)}" for c in rubric.criteria if c.status == status]
+    return lines
+
+
+def _rubrics(audit: Audit) -> list[str]:
+    rubrics = audit.rubrics
+    lines = ["#### Openness", ""]
+    lines += _rubric("OSD", rubrics.osd)
+    lines += _rubric("OSAID", rubrics.osaid)
+    mof = rubrics.mof
+    grade = f"Class {mof.class_}" if mof.class_ is not None else "no class"
+    progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(mof.progress.items()))
+    lines.append(f"- **MOF**: {markdown_escape(mof.label)} ({grade}; progress {progress})")
+    return lines
+
+
+def _audit(audit: Audit) -> list[str]:
+    model = audit.model
+    gated = "unknown" if model.gated is None else (model.gated or "no")
+    lines = [
+        f"### {markdown_escape(model.id, TEXT_LIMIT)}",
+        "",
+        f"Source: {markdown_escape(_age(audit))} · revision: "
+        f"{markdown_escape(model.revision or 'unknown')} · gated: {markdown_escape(gated)}",
+        "",
+        f"**Summary:** {markdown_escape(audit.summary, 2 * TEXT_LIMIT)}",
+        "",
+        *_licence(audit),
+        "",
+        *_clauses(audit),
+        "",
+        *_rubrics(audit),
+    ]
+    if audit.lineage:
+        lines += ["", "#### Lineage", ""]
+        for entry in audit.lineage:
+            osi = _OSI[entry.osi_approved]
+            lines.append(
+                f"- {markdown_escape(entry.relation)} (depth {entry.depth}): "
+                f"{markdown_escape(entry.id, TEXT_LIMIT)}, licence "
+                f"{markdown_escape(entry.license_conclusion or 'unknown')}, OSI-approved {osi}"
+            )
+    if audit.warnings:
+        lines += ["", "#### Warnings", ""]
+        lines += [f"- {markdown_escape(warning, TEXT_LIMIT)}" for warning in audit.warnings]
+    return lines
+
+
+def render_markdown(report: Report, options: RenderOptions) -> str:
+    """The report as Markdown for a PR comment (`options` is unused: Markdown has no width)."""
+    lines = [f"## Openness audit ({markdown_escape(report.tool.version)})", ""]
+    if not report.audits:
+        lines += ["No model was audited.", ""]
+    for audit in report.audits:
+        lines += [*_audit(audit), ""]
+    if report.errors:
+        lines += ["### Not audited", ""]
+        lines += [
+            f"- {markdown_escape(failure.model, TEXT_LIMIT)} (exit {failure.exit_code}): "
+            f"{markdown_escape(failure.message, TEXT_LIMIT)}"
+            for failure in report.errors
+        ]
+        lines.append("")
+    return "\n".join(lines)
