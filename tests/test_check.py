@@ -123,3 +123,24 @@ def test_scan_gates_code_references_and_sarif_points_at_them(cli: Any, tmp_path:
     assert all(uri.endswith("app.py") for uri in uris)
     # a file given as an argument is scanned too (the pre-commit hook passes changed files)
     assert cli("check", str(code), "--preset", "osi", "--offline").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "output_format", ["table", "json", "markdown", "sarif", "cyclonedx", "mof"]
+)
+def test_every_format_renders_a_check(cli: Any, output_format: str) -> None:
+    result = cli("check", LLAMA, R1, "--preset", "osi", "--offline", "-f", output_format)
+    assert result.exit_code == 1 and "Llama-3.1-8B" in result.stdout
+    if output_format == "markdown":
+        assert "Policy preset:osi: failed" in result.stdout and "`rubric-osd`" in result.stdout
+
+
+def test_every_format_name_has_a_renderer() -> None:
+    from openness.render import OutputFormat, renderer_for
+
+    assert all(callable(renderer_for(output_format)) for output_format in OutputFormat)
+
+
+def test_compare_offers_the_per_model_formats(cli: Any) -> None:
+    result = cli("compare", LLAMA, R1, "--offline", "-f", "cyclonedx")
+    assert result.exit_code == 0 and '"machine-learning-model"' in result.stdout

@@ -157,6 +157,8 @@ class CompareFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
+    cyclonedx = "cyclonedx"
 
 
 class UnknownAction(str, Enum):
@@ -364,7 +366,7 @@ def compare(
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
     from openness.compare import compare as build
-    from openness.render import RenderOptions
+    from openness.render import RenderOptions, renderer_for
     from openness.render.comparison import (
         render_comparison_json,
         render_comparison_markdown,
@@ -379,9 +381,13 @@ def compare(
         CompareFormat.table: render_comparison_table,
         CompareFormat.json: render_comparison_json,
         CompareFormat.markdown: render_comparison_markdown,
-    }[output_format]
+    }.get(output_format)
     options = RenderOptions(color=_color(output), width=_width())
-    _finish(renderer(build(report), options, only_differences), output, worst)
+    if renderer is None:  # per-model formats: the same renderers as `audit`
+        text = renderer_for(OutputFormat(output_format.value))(report, options)
+    else:
+        text = renderer(build(report), options, only_differences)
+    _finish(text, output, worst)
 
 
 licenses_app = typer.Typer(help="Browse the licence knowledge base.", no_args_is_help=True)

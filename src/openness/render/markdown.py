@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from openness.render import RenderOptions
-from openness.report import Audit, Citation, Criterion, Report, Rubric
+from openness.report import Audit, Citation, Criterion, PolicyOutcome, Report, Rubric
 from openness.textnorm import strip_control
 
 QUOTE_LIMIT = 160
@@ -172,9 +172,38 @@ def _audit(audit: Audit) -> list[str]:
     return lines
 
 
+def _policy(outcome: PolicyOutcome) -> list[str]:
+    """The gate's verdict first: what failed, by which rule, with which evidence."""
+    verdict = "passed ✅" if outcome.passed else "failed ❌"
+    lines = [f"### Policy {markdown_escape(outcome.source)}: {verdict}", ""]
+    for result in outcome.results:
+        mark = "✅" if result.passed else "❌"
+        waived = (
+            f" (waived: {markdown_escape(result.waived_by, TEXT_LIMIT)})"
+            if result.waived_by
+            else ""
+        )
+        lines.append(f"- {mark} **{markdown_escape(result.model)}**{waived}")
+        for violation in result.violations:
+            where = ", ".join(
+                dict.fromkeys(
+                    markdown_escape(c.source + (f":{c.line}" if c.line else ""))
+                    for c in violation.evidence[:5]
+                )
+            )
+            lines.append(
+                f"  - {violation.severity}: `{violation.rule}` "
+                f"{markdown_escape(violation.message, TEXT_LIMIT)}"
+                + (f" ({where})" if where else "")
+            )
+    return [*lines, ""]
+
+
 def render_markdown(report: Report, options: RenderOptions) -> str:
     """The report as Markdown for a PR comment (`options` is unused: Markdown has no width)."""
     lines = [f"## Openness audit ({markdown_escape(report.tool.version)})", ""]
+    if report.policy:
+        lines += _policy(report.policy)
     if not report.audits:
         lines += ["No model was audited.", ""]
     for audit in report.audits:
