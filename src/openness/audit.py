@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+from openness.errors import OpennessError
 from openness.evidence import Evidence
 from openness.facts import compute_facts
 from openness.licensing import LicenceAnalysis, analyse
@@ -10,7 +13,8 @@ from openness.mof_draft import evaluate_evidence
 from openness.report import Audit, ModelInfo, Rubrics
 from openness.rubrics import evaluate, load_rubric
 from openness.sources.gather import gather
-from openness.target import Target, parse_target
+from openness.sources.hub import DEFAULT_TIMEOUT
+from openness.target import parse_target
 
 
 def audit_evidence(
@@ -51,16 +55,39 @@ def audit_evidence(
     )
 
 
-def audit_target(target: Target, offline: bool = False, timeout: float = 10.0) -> Audit:
-    def fetch(repo_id: str) -> Evidence:
-        return gather(parse_target(repo_id), offline=offline, timeout=timeout)
+class Auditor:
+    """Audits models with shared settings; base-model lookups are shared between audits."""
 
-    return audit_evidence(gather(target, offline=offline, timeout=timeout), fetch)
+    def __init__(self, offline: bool = False, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.offline = offline
+        self.timeout = timeout
+        self._ancestors: dict[str, Evidence | OpennessError] = {}
+        self._lock = threading.Lock()
+
+    def audit(self, model: str, revision: str | None = None) -> Audit:
+        """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
+        target = parse_target(model, revision)
+        evidence = gather(target, offline=self.offline, timeout=self.timeout)
+        return audit_evidence(evidence, self._ancestor)
+
+    def _ancestor(self, repo_id: str) -> Evidence:
+        with self._lock:
+            known = self._ancestors.get(repo_id)
+        if known is None:
+            try:
+                known = gather(parse_target(repo_id), offline=self.offline, timeout=self.timeout)
+            except OpennessError as error:
+                known = error
+            with self._lock:
+                self._ancestors[repo_id] = known
+        if isinstance(known, OpennessError):
+            raise known
+        return known
 
 
 def audit_model(model: str, revision: str | None = None, offline: bool = False) -> Audit:
-    """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
-    return audit_target(parse_target(model, revision), offline=offline)
+    """Audit one model (a convenience over `Auditor`)."""
+    return Auditor(offline=offline).audit(model, revision)
 
 
 def summarise(licence: LicenceAnalysis, rubrics: Rubrics, weights: bool | None) -> str:

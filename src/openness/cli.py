@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,8 +24,9 @@ from openness.errors import (
 from openness.render import OutputFormat
 
 if TYPE_CHECKING:
+    from openness.audit import Auditor
     from openness.policy import Policy
-    from openness.report import Report
+    from openness.report import Audit, Report
     from openness.scan import ModelReference
 
 EXIT_CODES_HELP = (
@@ -39,6 +42,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+Jobs = Annotated[
+    int, typer.Option("--jobs", "-j", min=1, max=64, help="Models audited concurrently.")
+]
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout", min=1.0, help="Seconds allowed per model for Hub requests and retries."
+    ),
+]
 
 
 def _say(message: str) -> None:
@@ -97,6 +111,8 @@ def audit(
     offline: Annotated[
         bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
     ] = False,
+    jobs: Jobs = 8,
+    timeout: Timeout = 30.0,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
@@ -104,7 +120,7 @@ def audit(
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
     from openness.render import RenderOptions, renderer_for
 
-    report, worst = _audit_all(models, revision, offline)
+    report, worst = _audit_all(models, revision, offline, jobs, timeout)
     options = RenderOptions(color=_color(output), width=_width())
     _finish(renderer_for(output_format)(report, options), output, worst)
 
@@ -117,30 +133,63 @@ def _split_revision(model: str) -> tuple[str, str | None]:
     return model, None
 
 
-def _audit_all(models: list[str], revision: str | None, offline: bool) -> tuple[Report, int]:
-    """Audit every model; failures become one stderr line and an entry in `errors`."""
-    from openness.audit import audit_model
+def _audit_all(
+    models: list[str], revision: str | None, offline: bool, jobs: int = 8, timeout: float = 30.0
+) -> tuple[Report, int]:
+    """Audit every model concurrently, in order; failures become one stderr line each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from openness.audit import Auditor
     from openness.report import Failure, Report, ToolInfo
 
+    auditor = Auditor(offline=offline, timeout=timeout)
     report = Report(tool=ToolInfo(version=__version__), audits=[])
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, _progress(len(models)) as advance:
+        futures = [pool.submit(_audit_one, auditor, model, revision, advance) for model in models]
+        outcomes = [future.result() for future in futures]
     worst = 0
-    for model in models:
-        name, pinned = _split_revision(model)
-        try:
-            report.audits.append(audit_model(name, revision=pinned or revision, offline=offline))
-        except OpennessError as error:
-            code = error.exit_code
-            report.errors.append(Failure(model=model, exit_code=code, message=str(error)))
-            _say(f"error: {error}")
+    for model, outcome in zip(models, outcomes, strict=True):
+        if isinstance(outcome, tuple):
+            code, message = outcome
+            report.errors.append(Failure(model=model, exit_code=code, message=message))
+            _say(f"error: {message}")
             worst = max(worst, code)
-        except Exception as error:  # a bug must not end in a traceback for the user
-            if os.environ.get("OPENNESS_DEBUG"):
-                raise
-            message = f"internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details"
-            report.errors.append(Failure(model=model, exit_code=EXIT_UNOBTAINABLE, message=message))
-            _say(f"error: {model}: {message}")
-            worst = max(worst, EXIT_UNOBTAINABLE)
+        else:
+            report.audits.append(outcome)
     return report, worst
+
+
+def _audit_one(
+    auditor: Auditor, model: str, revision: str | None, advance: Callable[[], None]
+) -> Audit | tuple[int, str]:
+    """One audit, or (exit code, one-line message)."""
+    name, pinned = _split_revision(model)
+    try:
+        return auditor.audit(name, pinned or revision)
+    except OpennessError as error:
+        return error.exit_code, str(error)
+    except Exception as error:  # a bug must not end in a traceback for the user
+        if os.environ.get("OPENNESS_DEBUG"):
+            raise
+        return EXIT_UNOBTAINABLE, (
+            f"{model}: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details"
+        )
+    finally:
+        advance()
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal and there is more than one model."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("auditing", total=total)
+        yield lambda: bar.advance(task)
 
 
 def _finish(text: str, output: Path | None, worst: int) -> None:
@@ -200,6 +249,8 @@ def check(
     offline: Annotated[
         bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
     ] = False,
+    jobs: Jobs = 8,
+    timeout: Timeout = 30.0,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
@@ -222,7 +273,7 @@ def check(
     if not names:
         _say("error: no models to check (give MODEL arguments, --from-file or --scan)")
         raise typer.Exit(0 if scan or files else EXIT_USAGE)
-    report, worst = _audit_all(names, None, offline)
+    report, worst = _audit_all(names, None, offline, jobs, timeout)
     report.policy = policies.check(policy, source, report.audits)
     if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
         worst = 0
@@ -360,6 +411,8 @@ def compare(
     offline: Annotated[
         bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
     ] = False,
+    jobs: Jobs = 8,
+    timeout: Timeout = 30.0,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
@@ -376,7 +429,7 @@ def compare(
     if len(models) < 2:
         _say("error: compare needs at least two models")
         raise typer.Exit(EXIT_USAGE)
-    report, worst = _audit_all(models, None, offline)
+    report, worst = _audit_all(models, None, offline, jobs, timeout)
     renderer = {
         CompareFormat.table: render_comparison_table,
         CompareFormat.json: render_comparison_json,

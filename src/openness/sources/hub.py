@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from openness.sources.files import MAX_TEXT_BYTES, decode_text, wanted_files
 from openness.sources.paths import hub_cache_dir, hub_endpoint
 from openness.target import Target
 
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 30.0
+MAX_ATTEMPTS = 4
+BACKOFF = (0.5, 1.0, 2.0)
 
 # Quiet, no side requests: set before huggingface_hub is first imported.
 for _name in ("HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_XET", "HF_HUB_DISABLE_PROGRESS_BARS"):
@@ -30,14 +33,7 @@ class HubUnreachable(Exception):
 
 def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
     """Model metadata with one API call, then README/licence texts through the Hub cache."""
-    from huggingface_hub import HfApi
-
-    try:
-        info = HfApi(endpoint=hub_endpoint()).model_info(
-            target.repo_id, revision=target.revision, files_metadata=True, timeout=timeout
-        )
-    except Exception as error:
-        raise _classify(error, target) from error
+    info = _model_info(target, timeout)
 
     files = [
         RepoFile(path=sibling.rfilename, size=sibling.size) for sibling in (info.siblings or [])
@@ -48,7 +44,7 @@ def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
         retrieved_at=datetime.now(timezone.utc),
         revision=info.sha,
         location=hub_endpoint(),
-        card_data=info.card_data.to_dict() if info.card_data else {},  # type: ignore[no-untyped-call]
+        card_data=info.card_data.to_dict() if info.card_data else {},
         tags=list(info.tags or []),
         files=files,
         gated=info.gated if info.gated in (False, "auto", "manual") else None,
@@ -56,6 +52,46 @@ def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
     records.save(evidence)
     _read_texts(evidence, timeout)
     return evidence
+
+
+def _model_info(target: Target, budget: float) -> Any:
+    """`model_info`, retried with backoff on 429/5xx/network errors, within `budget` seconds.
+
+    A Retry-After header is honoured when it fits in the budget; otherwise the Hub counts as
+    unreachable at once (the audit then falls back to the cache or the snapshot).
+    """
+    from huggingface_hub import HfApi
+
+    api = HfApi(endpoint=hub_endpoint())
+    deadline = time.monotonic() + budget
+    for attempt in range(MAX_ATTEMPTS):
+        remaining = deadline - time.monotonic()
+        try:
+            return api.model_info(
+                target.repo_id,
+                revision=target.revision,
+                files_metadata=True,
+                timeout=max(0.1, min(remaining, budget)),
+            )
+        except Exception as error:
+            problem = _classify(error, target)
+            if isinstance(problem, HubNotFound) or attempt == MAX_ATTEMPTS - 1:
+                raise problem from error
+            wait = _retry_after(error)
+            wait = BACKOFF[attempt] if wait is None else wait
+            if time.monotonic() + wait >= deadline:
+                raise problem from error
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def _retry_after(error: Exception) -> float | None:
+    response: Any = getattr(error, "response", None)
+    value = getattr(response, "headers", {}).get("retry-after") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _read_texts(evidence: Evidence, timeout: float) -> None:
