@@ -168,3 +168,23 @@ def test_token_is_sent_but_never_printed(hub: HubReplay, cli: Any, monkeypatch: 
         result = cli("audit", repo.repo_id, "nobody/nothing", "--format", output_format)
         assert secret not in result.stdout + result.stderr
     assert any(request.token == secret for request in hub.requests)
+
+
+def test_author_audits_an_organisation_without_per_model_metadata_calls(
+    hub: HubReplay, cli: Any
+) -> None:
+    from hubreplay import FakeRepo
+
+    mit = fixtures_hub.licence("mit")
+    for name in ("one", "two", "three"):
+        hub.add(FakeRepo(f"acme/{name}", card_data={"license": "mit"}, files={"LICENSE": mit}))
+    hub.add(FakeRepo("other/four", card_data={"license": "mit"}))
+    report = audit_json(cli, "--author", "acme", "--jobs", "3")
+    assert sorted(a["model"]["id"] for a in report["audits"]) == [
+        "acme/one",
+        "acme/three",
+        "acme/two",
+    ]
+    assert all(a["license"]["conclusion"] == "mit" for a in report["audits"])
+    assert [r.path for r in hub.requests if r.path.startswith("/api/models/")] == []
+    assert cli("audit", "--author", "acme", "--offline").exit_code == 2

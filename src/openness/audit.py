@@ -70,6 +70,12 @@ class Auditor:
         evidence = gather(target, offline=self.offline, timeout=self.timeout)
         return audit_evidence(evidence, self._ancestor)
 
+    def audit_listed(self, listed: Evidence) -> Audit:
+        """Audit a model whose metadata came from a list call (`hub.list_author`)."""
+        from openness.sources import hub
+
+        return audit_evidence(hub.complete(listed, self.timeout), self._ancestor)
+
     def _ancestor(self, repo_id: str) -> Evidence:
         with self._lock:
             known = self._ancestors.get(repo_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -25,6 +25,7 @@ from openness.render import OutputFormat
 
 if TYPE_CHECKING:
     from openness.audit import Auditor
+    from openness.evidence import Evidence
     from openness.policy import Policy
     from openness.report import Audit, Report
     from openness.scan import ModelReference
@@ -97,11 +98,18 @@ def _write(text: str, output: Path | None) -> None:
 @app.command(epilog=EXIT_CODES_HELP)
 def audit(
     models: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="Hub repo ids (org/name), Hub URLs or local folders.", show_default=False
         ),
-    ],
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="Audit every model of this Hub organisation.")
+    ] = None,
+    models_file: Annotated[
+        Path | None,
+        typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
+    ] = None,
     revision: Annotated[
         str | None, typer.Option("--revision", help="Branch, tag or commit to audit.")
     ] = None,
@@ -120,9 +128,31 @@ def audit(
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
     from openness.render import RenderOptions, renderer_for
 
-    report, worst = _audit_all(models, revision, offline, jobs, timeout)
+    try:
+        jobs_list: list[str | Evidence] = [*(models or [])]
+        jobs_list += _models_list(models_file) if models_file else []
+        jobs_list += _list_author(author, offline, timeout) if author else []
+    except OpennessError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
+    if not jobs_list:
+        _say("error: nothing to audit (give MODEL arguments, --from-file or --author)")
+        raise typer.Exit(EXIT_USAGE)
+    report, worst = _audit_all(jobs_list, revision, offline, jobs, timeout)
     options = RenderOptions(color=_color(output), width=_width())
     _finish(renderer_for(output_format)(report, options), output, worst)
+
+
+def _list_author(author: str, offline: bool, timeout: float) -> list[Evidence]:
+    from openness.errors import EvidenceUnavailable
+    from openness.sources import hub
+
+    if offline:
+        raise UsageError("--author needs the Hub; it cannot be used with --offline")
+    try:
+        return list(hub.list_author(author, timeout))
+    except (hub.HubNotFound, hub.HubUnreachable) as error:
+        raise EvidenceUnavailable(f"models of {author}: {error}") from error
 
 
 def _split_revision(model: str) -> tuple[str, str | None]:
@@ -134,7 +164,11 @@ def _split_revision(model: str) -> tuple[str, str | None]:
 
 
 def _audit_all(
-    models: list[str], revision: str | None, offline: bool, jobs: int = 8, timeout: float = 30.0
+    models: Sequence[str | Evidence],
+    revision: str | None,
+    offline: bool,
+    jobs: int = 8,
+    timeout: float = 30.0,
 ) -> tuple[Report, int]:
     """Audit every model concurrently, in order; failures become one stderr line each."""
     from concurrent.futures import ThreadPoolExecutor
@@ -151,7 +185,8 @@ def _audit_all(
     for model, outcome in zip(models, outcomes, strict=True):
         if isinstance(outcome, tuple):
             code, message = outcome
-            report.errors.append(Failure(model=model, exit_code=code, message=message))
+            name = model if isinstance(model, str) else model.repo_id
+            report.errors.append(Failure(model=name, exit_code=code, message=message))
             _say(f"error: {message}")
             worst = max(worst, code)
         else:
@@ -160,11 +195,13 @@ def _audit_all(
 
 
 def _audit_one(
-    auditor: Auditor, model: str, revision: str | None, advance: Callable[[], None]
+    auditor: Auditor, model: str | Evidence, revision: str | None, advance: Callable[[], None]
 ) -> Audit | tuple[int, str]:
-    """One audit, or (exit code, one-line message)."""
-    name, pinned = _split_revision(model)
+    """One audit (of a MODEL argument or of listed metadata), or (exit code, one-line message)."""
     try:
+        if not isinstance(model, str):
+            return auditor.audit_listed(model)
+        name, pinned = _split_revision(model)
         return auditor.audit(name, pinned or revision)
     except OpennessError as error:
         return error.exit_code, str(error)

@@ -6,13 +6,16 @@ import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openness.evidence import Evidence, RepoFile, TextFile
 from openness.sources import records
 from openness.sources.files import MAX_TEXT_BYTES, decode_text, wanted_files
 from openness.sources.paths import hub_cache_dir, hub_endpoint
 from openness.target import Target
+
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import ExpandModelProperty_T
 
 DEFAULT_TIMEOUT = 30.0
 MAX_ATTEMPTS = 4
@@ -34,12 +37,44 @@ class HubUnreachable(Exception):
 def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
     """Model metadata with one API call, then README/licence texts through the Hub cache."""
     info = _model_info(target, timeout)
+    evidence = _evidence(info, target.repo_id)
+    records.save(evidence)
+    _read_texts(evidence, timeout)
+    return evidence
 
-    files = [
-        RepoFile(path=sibling.rfilename, size=sibling.size) for sibling in (info.siblings or [])
-    ]
-    evidence = Evidence(
-        repo_id=info.id or target.repo_id,
+
+LISTED_FIELDS: list[ExpandModelProperty_T] = [
+    "cardData", "siblings", "gated", "sha", "tags", "lastModified",
+]  # fmt: skip
+
+
+def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> list[Evidence]:
+    """Every model of an organisation, with metadata from paginated list calls (no per-model call).
+
+    Texts are not read yet: pass each to `complete`.
+    """
+    from huggingface_hub import HfApi
+
+    try:
+        listed = HfApi(endpoint=hub_endpoint()).list_models(author=author, expand=LISTED_FIELDS)
+        return [_evidence(info, info.id) for info in listed]
+    except Exception as error:
+        raise _classify(error, Target(repo_id=author)) from error
+
+
+def complete(evidence: Evidence, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
+    """Read the texts of listed evidence (sizes unknown: the 1 MiB cap applies on reading)."""
+    evidence = evidence.model_copy(deep=True)
+    records.save(evidence)
+    _read_texts(evidence, timeout)
+    return evidence
+
+
+def _evidence(info: Any, repo_id: str) -> Evidence:
+    siblings = info.siblings
+    files = [RepoFile(path=s.rfilename, size=s.size) for s in siblings] if siblings else None
+    return Evidence(
+        repo_id=info.id or repo_id,
         source="hub",
         retrieved_at=datetime.now(timezone.utc),
         revision=info.sha,
@@ -49,9 +84,6 @@ def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
         files=files,
         gated=info.gated if info.gated in (False, "auto", "manual") else None,
     )
-    records.save(evidence)
-    _read_texts(evidence, timeout)
-    return evidence
 
 
 def _model_info(target: Target, budget: float) -> Any:
