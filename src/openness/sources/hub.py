@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,8 +37,17 @@ class HubUnreachable(Exception):
     """The Hub could not answer: network, rate limit, server error, offline mode."""
 
 
+def _quiet_library() -> None:
+    """Silence huggingface_hub's own log lines on stderr (multi-line retry chatter): every
+    failure it meets is reported by openness itself, as one line or as an audit warning."""
+    from huggingface_hub.utils import logging as hub_logging  # configures it when imported
+
+    hub_logging.get_logger().setLevel(logging.CRITICAL)
+
+
 def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
     """Model metadata with one API call, then README/licence texts through the Hub cache."""
+    _quiet_library()
     info = _model_info(target, timeout)
     evidence = _evidence(info, target.repo_id)
     records.save(evidence)
@@ -55,6 +67,7 @@ def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> list[Evidence]
     """
     from huggingface_hub import HfApi
 
+    _quiet_library()
     try:
         listed = HfApi(endpoint=hub_endpoint()).list_models(author=author, expand=LISTED_FIELDS)
         return [_evidence(info, info.id) for info in listed]
@@ -64,6 +77,7 @@ def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> list[Evidence]
 
 def complete(evidence: Evidence, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
     """Read the texts of listed evidence (sizes unknown: the 1 MiB cap applies on reading)."""
+    _quiet_library()
     evidence = evidence.model_copy(deep=True)
     records.save(evidence)
     _read_texts(evidence, timeout)
@@ -127,9 +141,10 @@ def _retry_after(error: Exception) -> float | None:
 
 
 def _read_texts(evidence: Evidence, timeout: float) -> None:
-    from huggingface_hub import hf_hub_download
-
+    """Download and read the wanted texts, all within `timeout` seconds (the files in the cache
+    are still read once it is spent)."""
     sizes = {file.path: file.size for file in evidence.files or []}
+    deadline = time.monotonic() + timeout
     for path in wanted_files(list(sizes)):
         size = sizes[path]
         if size is not None and size > MAX_TEXT_BYTES:
@@ -138,15 +153,13 @@ def _read_texts(evidence: Evidence, timeout: float) -> None:
             )
             continue
         try:
-            local = hf_hub_download(
-                evidence.repo_id,
-                path,
-                revision=evidence.revision,
-                endpoint=hub_endpoint(),
-                cache_dir=hub_cache_dir(),
-                etag_timeout=timeout,
-            )
+            local = _download(evidence, path, deadline - time.monotonic())
             data = _read_capped(Path(str(local)))
+        except TimeoutError:
+            evidence.warnings.append(
+                f"{path} could not be downloaded within the {timeout:g} s timeout"
+            )
+            continue
         except Exception as error:
             evidence.warnings.append(_download_warning(path, evidence, error))
             continue
@@ -159,6 +172,47 @@ def _read_texts(evidence: Evidence, timeout: float) -> None:
             evidence.card_text = text
         else:
             evidence.texts.append(TextFile(path=path, text=text))
+
+
+def _download(evidence: Evidence, path: str, budget: float) -> str:
+    """`hf_hub_download`, given up (TimeoutError) after `budget` seconds: its own retries of a
+    slow or broken download can take a minute. Out of budget, only the cache is looked at."""
+    from huggingface_hub import hf_hub_download
+
+    def download(local_only: bool) -> str:
+        return str(
+            hf_hub_download(
+                evidence.repo_id,
+                path,
+                revision=evidence.revision,
+                endpoint=hub_endpoint(),
+                cache_dir=hub_cache_dir(),
+                etag_timeout=max(0.1, budget),
+                local_files_only=local_only,
+            )
+        )
+
+    if budget <= 0:
+        try:
+            return download(local_only=True)
+        except Exception as error:
+            raise TimeoutError(path) from error
+    outcome: list[str | Exception] = []
+
+    def work() -> None:
+        try:
+            outcome.append(download(local_only=False))
+        except Exception as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=work, name=f"openness-download-{path}", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if not outcome:
+        raise TimeoutError(path)
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _read_capped(path: Path) -> bytes:
@@ -188,6 +242,8 @@ def _classify(error: Exception, target: Target) -> Exception:
             f"{target.repo_id} not found on the Hub (if it is private, set HF_TOKEN)"
         )
     status = _status(error)
+    if isinstance(error, json.JSONDecodeError):
+        return HubUnreachable("the Hub answered with something that is not JSON (a proxy page?)")
     if status == 429:
         return HubUnreachable("the Hub is rate-limiting requests (HTTP 429)")
     if status is not None:
