@@ -579,7 +579,7 @@ def _bug(key: str) -> pytest.MarkDecorator:
 
 @pytest.mark.parametrize(
     "value",
-    [*YAML_TRAPS, pytest.param("a: !!timestamp x", marks=_bug("yaml-timestamp"))],
+    [*YAML_TRAPS, "a: !!timestamp x"],
 )
 def test_yaml_conversion_errors_are_malformed_input(value: str, tmp_path: Path) -> None:
     from openness.card import parse_front_matter
@@ -615,7 +615,6 @@ def _leaks(fmt_name: str, **update: Any) -> list[str]:
 FORMAT_CHARS = "\u00ad\u061c\u2028\u2029\ufff9\U000e0041"
 
 
-@_bug("format-chars")
 def test_format_chars_are_stripped() -> None:
     from openness.textnorm import strip_control
 
@@ -624,6 +623,5 @@ def test_format_chars_are_stripped() -> None:
         assert not _leaks(fmt_name, id=f"org/a{FORMAT_CHARS}b", source="local"), fmt_name
 
 
-@_bug("table-revision")
 def test_table_revision_is_stripped() -> None:
     assert not _leaks("table", revision="r\x1b]0;title\x07\x1b[31m")

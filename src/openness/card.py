@@ -40,7 +40,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], list[str]]:
         return {}, ["README.md front matter is too large; ignored"]
     try:
         data = yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return {}, [f"README.md front matter is malformed ({reason}); ignored"]
     if data is None:

@@ -196,7 +196,7 @@ def load_mof_yaml(path: str | Path) -> dict[str, Any]:
         raise UsageError(f"cannot read MOF file {path}: not UTF-8 text") from None
     try:
         document = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or "not valid YAML"

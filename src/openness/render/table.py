@@ -35,7 +35,9 @@ def _age(audit: Audit) -> str:
 def _audit_view(audit: Audit) -> RenderableType:
     parts: list[RenderableType] = []
     header = Text.assemble(("● ", "bold"), (strip_control(audit.model.id), "bold"))
-    header.append(f"  (source: {_age(audit)}; revision: {audit.model.revision or 'unknown'})")
+    header.append(
+        _safe(f"  (source: {_age(audit)}; revision: {audit.model.revision or 'unknown'})")
+    )
     parts += [header, Text.assemble(("Summary: ", "bold"), _safe(audit.summary))]
 
     licence = audit.license
