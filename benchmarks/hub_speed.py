@@ -85,12 +85,12 @@ def _licence_texts() -> tuple[bytes, bytes]:
     return (mit.read_bytes() if mit.is_file() else MIT_LIKE.encode()), APACHE_LIKE.encode()
 
 
-def _repo(index: int, texts: tuple[bytes, bytes]) -> Any:
+def _repo(index: int, texts: tuple[bytes, bytes], org: str = "bench-org") -> Any:
     from hubreplay import FakeRepo
 
     mit = index % 2 == 0
     return FakeRepo(
-        f"bench-org/model-{index:04d}",
+        f"{org}/model-{index:04d}",
         card_data={
             "license": "mit" if mit else "apache-2.0",
             "library_name": "transformers",
@@ -184,6 +184,29 @@ def hub_benchmark(args: argparse.Namespace) -> None:
 
             for run, text in mix.items():
                 print(f"requests per model, last {run} run: {text}")
+            _author_run(hub, args, texts)
+
+
+def _author_run(hub: Any, args: argparse.Namespace, texts: tuple[bytes, bytes]) -> None:
+    """`audit --author ORG`: paginated list calls instead of one metadata call per model."""
+    from openness.cli import _audit_all, _list_author
+
+    size = min(100, args.max)
+    for index in range(size):
+        hub.add(_repo(index, texts, org="author-org"))
+    hub.clear()
+    begin = time.perf_counter()
+    listed = _list_author("author-org", False, args.timeout)
+    report, _ = _audit_all(listed, None, False, args.jobs, args.timeout)
+    wall = time.perf_counter() - begin
+    requests = len(hub.requests)
+    lists = sum(1 for request in hub.requests if request.path.startswith("/api/"))
+    ideal = (lists + (requests - lists) / args.jobs) * args.latency  # list pages are sequential
+    print(
+        f"--author with {len(report.audits)} models: {requests / size:.2f} requests per model "
+        f"({lists} list page(s), no per-model metadata call), wall {wall:.2f} s, "
+        f"ideal {ideal:.2f} s, ratio {wall / ideal:.2f}"
+    )
 
 
 def identification_benchmark() -> None:
