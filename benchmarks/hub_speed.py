@@ -9,22 +9,18 @@ points huggingface_hub and openness at it and at a temporary cache (as tests/con
 `hf_env` does, before huggingface_hub is imported), and runs the CLI's concurrent audit path
 (`openness.cli._audit_all`) for each size, on models never seen before (cold) and then again on
 the same models (warm cache). For each it prints requests per model, wall time, the ideal
-`requests x latency / jobs`, the ratio to it (target <= 1.5x at 100 models) and the peak RSS.
+`requests x latency / jobs`, the ratio to it (target <= 1.5x at 100 models) and the peak RSS;
+then an `audit --author` run over 100 models listed by one paginated call.
 
-Then it times licence identification (`identify_text`) per file over the shared corpus
-(../shared/corpus/licenses/*.txt, skipped when absent), and ScanCode on the same files when it is
-installed.
+Licence identification time per file: benchmarks/scancode_side_by_side.py (with ScanCode beside
+it when installed) and benchmarks/licence_accuracy.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import resource
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -209,63 +205,6 @@ def _author_run(hub: Any, args: argparse.Namespace, texts: tuple[bytes, bytes]) 
     )
 
 
-def identification_benchmark() -> None:
-    if not CORPUS.is_dir():
-        print(f"licence identification: skipped ({CORPUS} is absent)")
-        return
-    from openness.identify import fingerprints, identify_text
-
-    paths = sorted(CORPUS.glob("*.txt"))
-    texts = [path.read_text("utf-8", "replace") for path in paths]
-    begin = time.perf_counter()
-    fingerprints()
-    identify_text(texts[0])
-    print(
-        f"licence identification: first call (fingerprints load) "
-        f"{(time.perf_counter() - begin) * 1000:.1f} ms"
-    )
-    ours = []
-    for text in texts:
-        begin = time.perf_counter()
-        identify_text(text)
-        ours.append(time.perf_counter() - begin)
-    print(
-        f"  openness identify_text over {len(texts)} files: median "
-        f"{statistics.median(ours) * 1000:.2f} ms, mean {statistics.mean(ours) * 1000:.2f} ms, "
-        f"max {max(ours) * 1000:.2f} ms per file, total {sum(ours):.2f} s"
-    )
-
-    if importlib.util.find_spec("scancode") is not None:
-        from scancode import api  # type: ignore[import-not-found]
-
-        api.get_licenses(str(paths[0]))  # load its index first
-        theirs = []
-        for path in paths:
-            begin = time.perf_counter()
-            api.get_licenses(str(path))
-            theirs.append(time.perf_counter() - begin)
-        print(
-            f"  scancode get_licenses over {len(paths)} files: median "
-            f"{statistics.median(theirs) * 1000:.2f} ms, mean "
-            f"{statistics.mean(theirs) * 1000:.2f} ms per file, total {sum(theirs):.2f} s"
-        )
-    elif shutil.which("scancode"):
-        with tempfile.TemporaryDirectory() as out:
-            begin = time.perf_counter()
-            subprocess.run(
-                ["scancode", "--license", "--json", f"{out}/r.json", str(CORPUS)],
-                capture_output=True,
-                check=False,
-            )
-            total = time.perf_counter() - begin
-        print(
-            f"  scancode CLI over {len(paths)} files: {total / len(paths) * 1000:.1f} ms per "
-            f"file (including its start-up), total {total:.1f} s"
-        )
-    else:
-        print("  scancode: not installed (no side-by-side timing)")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
@@ -275,11 +214,8 @@ def main() -> int:
         "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 100, 500]
     )
     parser.add_argument("--max", type=int, default=500, help="largest size to run")
-    parser.add_argument("--skip-identify", action="store_true")
     args = parser.parse_args()
     hub_benchmark(args)
-    if not args.skip_identify:
-        identification_benchmark()
     return 0
 
 

@@ -34,6 +34,26 @@ def test_usage_errors_exit_2_without_traceback(cli: Any, args: tuple[str, ...]) 
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["audit", "--bogus", "org/x"], "No such option: --bogus"),
+        (["audit", "org/x", "--format", "xml"], "Invalid value for '--format'"),
+        (["audit", "org/x", "--jobs", "0"], "Invalid value for '--jobs'"),
+    ],
+)
+def test_entry_point_usage_errors_are_one_line(args: list[str], says: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, openness.cli; sys.argv = ['openness', *{args!r}]; openness.cli.main()"
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ran.returncode == 2
+    assert ran.stdout == ""
+    assert ran.stderr.count("\n") == 1 and says in ran.stderr, ran.stderr
+    assert f"see `openness {args[0]} --help`" in ran.stderr
+
+
 def test_local_folder_with_renamed_llama_licence(cli: Any, tmp_path: Path) -> None:
     text = fixtures_hub.licence("llama-3.1-community").decode("utf-8")
     renamed = text.replace("Meta Platforms", "Acme Robotics").replace("Meta", "Acme")
@@ -133,16 +153,17 @@ def test_declared_versus_shipped(
         assert audit["rubrics"]["osd"]["verdict"] == "fail"
 
 
-def test_startup_does_not_load_the_heavy_parts() -> None:
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["audit", "--help"]])
+def test_startup_does_not_load_the_heavy_parts(arguments: list[str]) -> None:
     import subprocess
     import sys
 
     code = (
-        "import sys, openness.cli; "
+        "import sys, atexit, openness.cli; "
         "heavy = {'huggingface_hub', 'openness.knowledge', 'openness.report', 'rich.markdown'}; "
-        "print(sorted(heavy & set(sys.modules)))"
+        "atexit.register(lambda: print('LOADED', sorted(heavy & set(sys.modules)))); "
+        f"sys.argv = ['openness', *{arguments!r}]; openness.cli.main()"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert loaded.stdout.strip() == "[]"
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().splitlines()[-1] == "LOADED []"

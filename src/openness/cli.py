@@ -42,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's help formatter would import rich.markdown
 )
 
 
@@ -480,7 +481,9 @@ def compare(
     _finish(text, output, worst)
 
 
-licenses_app = typer.Typer(help="Browse the licence knowledge base.", no_args_is_help=True)
+licenses_app = typer.Typer(
+    help="Browse the licence knowledge base.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(licenses_app, name="licenses")
 
 
@@ -533,7 +536,18 @@ def _width() -> int:
 def main() -> None:
     """Console entry point: usage errors exit 2 with one line, never a traceback."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # the argument parser's usage errors
+        message = error.format_message()
+        if message.startswith("Usage:"):  # a command given no arguments: its help
+            sys.stderr.write(message + "\n")
+        else:
+            name = " ".join(["openness", *sys.argv[1:2]]) if len(sys.argv) > 1 else "openness"
+            _say(f"error: {' '.join(message.split())} (see `{name} --help`)")
+        sys.exit(EXIT_USAGE)
+    except typer.Abort:
+        _say("aborted")
+        sys.exit(EXIT_USAGE)
     except OpennessError as error:
         _say(f"error: {error}")
         sys.exit(error.exit_code)
@@ -545,3 +559,4 @@ def main() -> None:
             raise
         _say(f"error: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details")
         sys.exit(EXIT_UNOBTAINABLE)
+    sys.exit(code if isinstance(code, int) else 0)
