@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,44 @@ def test_local_mit_folder_and_symlinks_out_of_it(cli: Any, tmp_path: Path) -> No
     assert audit["license"]["conclusion"] == "mit"
     assert [f["path"] for f in audit["license"]["files"]] == ["LICENSE"]
     assert any("outside the folder" in warning for warning in audit["warnings"])
+
+
+def test_symlinked_card_folder_and_loop_are_not_followed(cli: Any, tmp_path: Path) -> None:
+    elsewhere = write_repo(tmp_path / "elsewhere", "---\nlicense: apache-2.0\n---\n",
+                           {"LICENSE": fixtures_hub.licence("apache-2.0").decode()})  # fmt: skip
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "README.md").symlink_to(elsewhere / "README.md")
+    (folder / "licenses").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "LICENSE").symlink_to(folder / "LICENSE")  # a loop
+    result = cli("audit", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    audit = result.json()["audits"][0]
+    assert audit["license"]["declared"] is None and audit["license"]["files"] == []
+    assert audit["license"]["conclusion"] is None
+    ignored = [w for w in audit["warnings"] if "outside the folder" in w]
+    assert sorted(w.split()[0] for w in ignored) == ["LICENSE", "README.md"]
+
+
+def test_hostile_repo_text_is_inert_in_every_format(cli: Any, tmp_path: Path) -> None:
+    hostile = (
+        "<img src=x onerror=alert(1)> @octocat [click](https://evil.example) "
+        "\x1b]8;;https://evil\x07link\x1b]8;;\x07 \u202e[bold red]PASS[/] | col |"
+    )
+    card = '---\nlicense: other\nlicense_name: "<b>x</b> @octocat"\n---\n'
+    licence = f"Acme Model Licence\n\nFor non-commercial purposes only {hostile}\n"
+    folder = write_repo(tmp_path / "h", card, {"LICENSE": licence})
+    outputs = {fmt: cli("audit", str(folder), "--format", fmt) for fmt in
+               ("table", "markdown", "sarif", "json")}  # fmt: skip
+    for fmt, result in outputs.items():
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert not {"\x1b", "\x07", "\u202e"} & set(result.stdout), fmt
+    assert "[bold red]PASS[/]" in outputs["table"].stdout  # shown literally, not styled
+    markdown = outputs["markdown"].stdout
+    assert re.search(r"(?<!\\)<(img|b)", markdown) is None and "](" not in markdown
+    assert "@octocat" not in markdown and "\\| col \\|" in markdown
+    quote = outputs["json"].json()["audits"][0]["clauses"][0]["evidence"]["quote"]
+    assert "<img src=x" in quote  # the JSON keeps the text; escaping is the renderers' job
 
 
 def test_cache_snapshot_folder_names_its_repo_and_revision(cli: Any, tmp_path: Path) -> None:

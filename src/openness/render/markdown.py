@@ -75,7 +75,9 @@ def _licence(audit: Audit) -> list[str]:
         rows.append(
             [
                 "Declared name / link",
-                markdown_escape(f"{licence.declared_name} / {licence.declared_link}", TEXT_LIMIT),
+                markdown_escape(
+                    f"{licence.declared_name or '-'} / {licence.declared_link or '-'}", TEXT_LIMIT
+                ),
             ]
         )
     for file in licence.files:

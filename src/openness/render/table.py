@@ -45,7 +45,8 @@ def _audit_view(audit: Audit) -> RenderableType:
     facts.add_row(Text("declared"), _safe(licence.declared or "none"))
     if licence.declared_name or licence.declared_link:
         facts.add_row(
-            Text("name / link"), _safe(f"{licence.declared_name} / {licence.declared_link}")
+            Text("name / link"),
+            _safe(f"{licence.declared_name or '-'} / {licence.declared_link or '-'}"),
         )
     for file in licence.files:
         found = file.identified or "unrecognised"
