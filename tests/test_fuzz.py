@@ -49,21 +49,6 @@ PROFILE = os.environ.get("OPENNESS_FUZZ_PROFILE", "unit")
 # A settings object, not `settings.load_profile`: other test modules keep their own settings.
 FUZZ = settings.get_profile(PROFILE)
 
-# Bugs these properties found in src/ (see KNOWN_BUGS). The strict-xfail regression tests at the
-# end pin each one. Under the "unit" profile the random properties tolerate exactly these (so the
-# unit suite stays green and keeps exploring); under "bench" they count as failures, unless
-# OPENNESS_FUZZ_TOLERATE=1 (benchmarks/fuzz.py --tolerate-known: look for new bugs only).
-KNOWN_BUGS = {
-    "yaml-timestamp": "`!!timestamp x` makes PyYAML raise AttributeError ('NoneType' object has "
-    "no attribute 'groupdict'), which card.py:43, policy.py:114 and mof.py:199 do not catch",
-    "format-chars": "textnorm.strip_control keeps format/separator characters (U+00AD, U+061C, "
-    "U+2028/2029, U+FFF9-FFFB, U+E0000-E007F tags, ...), so every renderer passes them through",
-    "table-revision": "render/table.py prints model.revision without strip_control (ESC reaches "
-    "the terminal)",
-}
-TOLERATE = PROFILE == "unit" or os.environ.get("OPENNESS_FUZZ_TOLERATE") == "1"
-_KNOWN_YAML = (AttributeError,) if TOLERATE else ()
-
 # --- strategies ------------------------------------------------------------------------------
 
 FRAGMENTS = [
@@ -149,10 +134,7 @@ def _controls(text: str) -> list[str]:
 def test_parse_front_matter(text: str) -> None:
     from openness.card import parse_front_matter
 
-    try:
-        data, warnings = parse_front_matter(text)
-    except _KNOWN_YAML:
-        return  # KNOWN_BUGS["yaml-timestamp"]
+    data, warnings = parse_front_matter(text)
     assert isinstance(data, dict) and all(isinstance(key, str) for key in data)
     assert isinstance(warnings, list) and all(isinstance(w, str) for w in warnings)
     assert all("\n" not in warning for warning in warnings)
@@ -312,8 +294,6 @@ def test_parse_policy(text: str, name: str) -> None:
     except UsageError as error:
         assert str(error).startswith(name)
         return
-    except _KNOWN_YAML:
-        return  # KNOWN_BUGS["yaml-timestamp"]
     assert isinstance(policy, Policy)
 
 
@@ -379,8 +359,6 @@ def test_load_mof_yaml(text: str) -> None:
             document = load_mof_yaml(path)
         except UsageError:
             return
-        except _KNOWN_YAML:
-            return  # KNOWN_BUGS["yaml-timestamp"]
     evaluate_mof(document)
 
 
@@ -508,21 +486,7 @@ def hostile_report(draw: st.DrawFn) -> Any:
     )
 
 
-def _tolerated(report: Any, fmt: Any) -> set[str]:
-    """The characters the known rendering bugs let through (none under the "bench" profile)."""
-    from openness.render import OutputFormat
-    from openness.textnorm import strip_control
-
-    if not TOLERATE:
-        return set()
-    allowed = {char for char in FRAGMENTS if len(char) == 1 and strip_control(char) == char}
-    allowed |= {"\U000e0041"}  # KNOWN_BUGS["format-chars"]
-    if fmt is OutputFormat.table:  # KNOWN_BUGS["table-revision"]
-        allowed |= {char for audit in report.audits for char in audit.model.revision or ""}
-    return allowed
-
-
-def _check_rendered(fmt: Any, text: str, report: Any) -> None:
+def _check_rendered(fmt: Any, text: str) -> None:
     from openness.render import OutputFormat
 
     assert isinstance(text, str)
@@ -531,7 +495,7 @@ def _check_rendered(fmt: Any, text: str, report: Any) -> None:
     if fmt is OutputFormat.mof:
         list(yaml.safe_load_all(text))
     if fmt in (OutputFormat.table, OutputFormat.markdown, OutputFormat.sarif):
-        bad = set(_controls(text)) - _tolerated(report, fmt)
+        bad = set(_controls(text))
         assert not bad, f"{fmt.value}: control characters {sorted(bad)!r}"
 
 
@@ -546,7 +510,7 @@ def _render_property(fmt_name: str) -> Callable[..., None]:
             text = renderer_for(fmt)(report, RenderOptions(width=width))
         except OpennessError:
             return
-        _check_rendered(fmt, text, report)
+        _check_rendered(fmt, text)
 
     check.__name__ = f"test_render_{fmt_name}"
     return check
@@ -567,14 +531,10 @@ TARGETS: dict[str, Callable[..., None]] = {
 }
 
 
-# --- regressions for the bugs the fuzzing found (strict xfail: they fail once fixed) ------------
+# --- regressions for the bugs the fuzzing found ----------------------------------------------
 
 # Fixed in 5a842db: YAML values PyYAML cannot convert are malformed input, not crashes.
 YAML_TRAPS = ["a: 2020-13-45", "a: !!int x", "a: !!float x", "a: !!timestamp 2020-13-45"]
-
-
-def _bug(key: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"known bug {key!r}: see KNOWN_BUGS")
 
 
 @pytest.mark.parametrize(
