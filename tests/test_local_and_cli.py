@@ -243,3 +243,24 @@ def test_progress_bar_only_on_a_terminal(terminal: bool, hf_env: Any) -> None:
     assert code == 0
     assert [a["model"]["id"] for a in json.loads(stdout)["audits"]] == models
     assert (b"auditing" in stderr) is terminal
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["audit", "deepseek-ai/DeepSeek-R1", "--offline", "-f", "json"], 0),
+        (["check", "meta-llama/Llama-3.1-8B", "--preset", "osi", "--offline"], 1),
+        (["licenses", "list"], 0),
+    ],
+)
+def test_reader_going_away_keeps_the_exit_code(args: list[str], code: int, hf_env: Any) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "import openness.cli as c; c.main()", *args]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # like `| head -0`: every write meets a closed pipe
+    stderr = child.stderr.read().decode()
+    assert child.wait() == code
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr

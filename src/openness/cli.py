@@ -83,7 +83,11 @@ def _root(
 def _write(text: str, output: Path | None) -> None:
     """Print to stdout, or replace `output` atomically (never half-written)."""
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): the exit code stands
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     folder = output.resolve().parent
     try:
@@ -374,14 +378,16 @@ def scan_command(
         raise typer.Exit(error.exit_code) from None
     if output_format is OutputFormat.json:
         payload = [reference.model_dump(mode="json") for reference in found]
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        _write(json.dumps(payload, indent=2) + "\n", None)
         return
     from openness.textnorm import strip_control
 
+    lines = []
     for ref in found:
         revision = f"@{ref.revision}" if ref.revision else ""
         cell = f"[cell {ref.cell}]" if ref.cell is not None else ""
-        print(strip_control(f"{ref.path}{cell}:{ref.line}: {ref.repo_id}{revision} ({ref.kind})"))
+        lines.append(f"{ref.path}{cell}:{ref.line}: {ref.repo_id}{revision} ({ref.kind})")
+    _write("".join(strip_control(line) + "\n" for line in lines), None)
 
 
 def _models_list(path: Path) -> list[str]:
@@ -420,16 +426,20 @@ def mof_command(
         raise typer.Exit(error.exit_code) from None
     if output_format is OutputFormat.json:
         payload = [result.model_dump(mode="json") for result in results]
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        _write(json.dumps(payload, indent=2) + "\n", None)
         return
     from openness.textnorm import strip_control
 
+    lines = []
     for path, result in zip(files, results, strict=True):
         progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(result.progress.items()))
-        print(strip_control(f"{path}: {result.label} ({progress})"))
-        for component in result.components:
-            if component.required and component.status != "included":
-                print(strip_control(f"  {component.name}: {component.status} ({component.reason})"))
+        lines.append(f"{path}: {result.label} ({progress})")
+        lines += [
+            f"  {component.name}: {component.status} ({component.reason})"
+            for component in result.components
+            if component.required and component.status != "included"
+        ]
+    _write("".join(strip_control(line) + "\n" for line in lines), None)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -500,7 +510,7 @@ def licenses_list(
 
     profiles = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
     options = RenderOptions(color=_color(None), width=_width())
-    sys.stdout.write(render_profiles(profiles, output_format, options))
+    _write(render_profiles(profiles, output_format, options), None)
 
 
 @licenses_app.command("show")
@@ -520,7 +530,7 @@ def licenses_show(
         _say(f"error: no licence profile matches {licence!r} (see `openness licenses list`)")
         raise typer.Exit(EXIT_USAGE)
     options = RenderOptions(color=_color(None), width=_width())
-    sys.stdout.write(render_profile(profile, output_format, options))
+    _write(render_profile(profile, output_format, options), None)
 
 
 def _color(output: Path | None) -> bool:
