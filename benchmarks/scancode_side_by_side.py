@@ -23,6 +23,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,19 +125,17 @@ def report(scores: list[Score], entries: list[dict[str, Any]], each: bool) -> No
             f"time per file, {name}, ms",
             [f"{pick(a.seconds for a in s.answers.values()) * 1000:.1f}" for s in scores],
         )
-    row(
-        f"right key on the {len(with_key)} keyed texts",
-        [f"{sum(s.answers[slug].key == keyed[slug] for slug in with_key)}" for s in scores],
-    )
     others = [slug for slug in keyed if slug not in with_key]
-    row(
-        f"named a specific licence, other {len(others)}",
-        [f"{sum(s.answers[slug].named is not None for slug in others)}" for s in scores],
-    )
-    row(
-        f"restricted ({len(restricted)}) shown as OSI-approved",
-        [f"{sum(claims_osi(s.answers[slug], approved) for slug in restricted)}" for s in scores],
-    )
+    counts: list[tuple[str, list[str], Callable[[Answer, str], bool]]] = [
+        (f"right key on the {len(with_key)} keyed texts", with_key,
+         lambda answer, slug: answer.key == keyed[slug]),
+        (f"named a specific licence, other {len(others)}", others,
+         lambda answer, _: answer.named is not None),
+        (f"restricted ({len(restricted)}) shown as OSI-approved", restricted,
+         lambda answer, _: claims_osi(answer, approved)),
+    ]  # fmt: skip
+    for label, slugs, holds in counts:
+        row(label, [str(sum(holds(s.answers[slug], slug) for slug in slugs)) for s in scores])
     if each:
         print()
         for slug in keyed:

@@ -55,6 +55,17 @@ Timeout = Annotated[
         "--timeout", min=1.0, help="Seconds allowed per model for Hub requests and retries."
     ),
 ]
+ModelsFile = Annotated[
+    Path | None,
+    typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
+]
+ReportFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+]
 
 
 def _say(message: str) -> None:
@@ -62,6 +73,16 @@ def _say(message: str) -> None:
     from openness.textnorm import strip_control
 
     print(f"openness: {strip_control(message)}", file=sys.stderr)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Inside a command: the project's errors become one stderr line and their exit code."""
+    try:
+        yield
+    except OpennessError as error:
+        _say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
 
 
 def _version(value: bool) -> None:
@@ -111,35 +132,23 @@ def audit(
     author: Annotated[
         str | None, typer.Option("--author", help="Audit every model of this Hub organisation.")
     ] = None,
-    models_file: Annotated[
-        Path | None,
-        typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
-    ] = None,
+    models_file: ModelsFile = None,
     revision: Annotated[
         str | None, typer.Option("--revision", help="Branch, tag or commit to audit.")
     ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.table,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
-    ] = False,
+    output_format: ReportFormat = OutputFormat.table,
+    offline: Offline = False,
     jobs: Jobs = 8,
     timeout: Timeout = 30.0,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output: Output = None,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
     from openness.render import RenderOptions, renderer_for
 
-    try:
+    with _reported():
         jobs_list: list[str | Evidence] = [*(models or [])]
         jobs_list += _models_list(models_file) if models_file else []
         jobs_list += _list_author(author, offline, timeout) if author else []
-    except OpennessError as error:
-        _say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
     if not jobs_list:
         _say("error: nothing to audit (give MODEL arguments, --from-file or --author)")
         raise typer.Exit(EXIT_USAGE)
@@ -236,11 +245,8 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
 
 def _finish(text: str, output: Path | None, worst: int) -> None:
     """Write the report, then exit with the worst code seen."""
-    try:
+    with _reported():
         _write(text, output)
-    except UsageError as error:
-        _say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
     raise typer.Exit(worst)
 
 
@@ -273,10 +279,7 @@ def check(
         str | None,
         typer.Option("--preset", help="Built-in policy: osi, permissive, no-use-restrictions."),
     ] = None,
-    models_file: Annotated[
-        Path | None,
-        typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
-    ] = None,
+    models_file: ModelsFile = None,
     scan: Annotated[
         list[Path] | None,
         typer.Option("--scan", help="Gate every model referenced in these files or folders."),
@@ -285,31 +288,22 @@ def check(
         UnknownAction,
         typer.Option("--unknown", help="Is a model whose evidence is unobtainable a failure?"),
     ] = UnknownAction.fail,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.table,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
-    ] = False,
+    output_format: ReportFormat = OutputFormat.table,
+    offline: Offline = False,
     jobs: Jobs = 8,
     timeout: Timeout = 30.0,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output: Output = None,
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
     from openness import policy as policies
     from openness.render import RenderOptions, renderer_for
 
-    try:
+    with _reported():
         policy, source = _policy(policy_file, preset_name)
         files = [Path(model) for model in models or [] if Path(model).is_file()]
         names = [model for model in models or [] if not Path(model).is_file()]
         names += _models_list(models_file) if models_file else []
         found = _scan([*(scan or []), *files])
-    except OpennessError as error:
-        _say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
     names += [ref.repo_id + (f"@{ref.revision}" if ref.revision else "") for ref in found]
     names = list(dict.fromkeys(names))
     if not names:
@@ -371,11 +365,8 @@ def scan_command(
     """List the Hugging Face models referenced in code, configs, Dockerfiles and notebooks."""
     import json
 
-    try:
+    with _reported():
         found = _scan(paths)
-    except OpennessError as error:
-        _say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
     if output_format is OutputFormat.json:
         payload = [reference.model_dump(mode="json") for reference in found]
         _write(json.dumps(payload, indent=2) + "\n", None)
@@ -419,11 +410,8 @@ def mof_command(
 
     from openness.mof import evaluate_mof, load_mof_yaml
 
-    try:
+    with _reported():
         results = [evaluate_mof(load_mof_yaml(path), normalise=normalise) for path in files]
-    except OpennessError as error:
-        _say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
     if output_format is OutputFormat.json:
         payload = [result.model_dump(mode="json") for result in results]
         _write(json.dumps(payload, indent=2) + "\n", None)
@@ -456,14 +444,10 @@ def compare(
     only_differences: Annotated[
         bool, typer.Option("--only-differences", help="Hide the rows where all models agree.")
     ] = False,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
-    ] = False,
+    offline: Offline = False,
     jobs: Jobs = 8,
     timeout: Timeout = 30.0,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output: Output = None,
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
     from openness.compare import compare as build

@@ -23,6 +23,10 @@ class Citation(BaseModel):
     line: int | None = None
     quote: str = Field(default="", max_length=200)
 
+    def where(self) -> str:
+        """`source:line`, or the source alone."""
+        return self.source + (f":{self.line}" if self.line else "")
+
 
 class ModelInfo(BaseModel):
     id: str
@@ -31,6 +35,12 @@ class ModelInfo(BaseModel):
     retrieved_at: str
     gated: Gating
     base_models: list[str]
+
+    def provenance(self) -> str:
+        """Where the evidence came from and how old it is, for people."""
+        if self.source == "snapshot":
+            return f"snapshot as of {self.retrieved_at[:10]}"
+        return f"{self.source}, retrieved {self.retrieved_at[:19].replace('T', ' ')} UTC"
 
 
 class LicenseFile(BaseModel):

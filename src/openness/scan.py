@@ -261,19 +261,12 @@ def _str_value(node: ast.AST | None) -> str | None:
     return None
 
 
-def _func_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _target_name(target: ast.expr) -> str:
-    if isinstance(target, ast.Name):
-        return target.id
-    if isinstance(target, ast.Attribute):
-        return target.attr
+def _last_name(node: ast.expr) -> str:
+    """`x` of `x` or `a.b.x` (a called function, an assigned variable); else ""."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
     return ""
 
 
@@ -290,7 +283,7 @@ class _PyVisitor:
             self.hits.append(_Hit(value, revision, getattr(node, "lineno", 0), kind))
 
     def call(self, node: ast.Call) -> None:
-        name = _func_name(node.func)
+        name = _last_name(node.func)
         kwargs = {kw.arg: kw.value for kw in node.keywords if kw.arg}
         revision = _str_value(kwargs.get("revision"))
         args = node.args
@@ -336,10 +329,10 @@ class _PyVisitor:
             if isinstance(node, ast.Call):
                 self.call(node)
             elif isinstance(node, ast.Assign):
-                if any(_modelish_key(_target_name(t)) for t in node.targets):
+                if any(_modelish_key(_last_name(t)) for t in node.targets):
                     self.add(node.value, "config")
             elif isinstance(node, ast.AnnAssign):
-                if _modelish_key(_target_name(node.target)):
+                if _modelish_key(_last_name(node.target)):
                     self.add(node.value, "config")
             elif isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values, strict=False):

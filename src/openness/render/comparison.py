@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from openness.compare import Comparison
 from openness.render import RenderOptions
 from openness.render.markdown import markdown_escape
+from openness.render.terminal import console_into
 from openness.textnorm import strip_control
 
 _STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
@@ -36,15 +36,7 @@ def render_comparison_table(
         cells = [Text(value, style=_STYLE.get(value, "")) for value in row.values]
         table.add_row(Text("≠ ", style="yellow") + label if row.differs else label, *cells)
     buffer = StringIO()
-    Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    ).print(table)
+    console_into(buffer, options).print(table)
     return buffer.getvalue()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from openness.render import RenderOptions
-from openness.report import Audit, Citation, Criterion, PolicyOutcome, Report, Rubric
+from openness.report import Audit, Criterion, PolicyOutcome, Report, Rubric
 from openness.textnorm import strip_control
 
 QUOTE_LIMIT = 160
@@ -49,17 +49,6 @@ def markdown_escape(text: object, limit: int | None = None) -> str:
     escaped = _SPECIAL.sub(r"\\\1", flat)
     escaped = _WWW.sub(r"\1\\.", _SCHEME.sub(r"\\:", escaped))
     return _MENTION.sub("@" + _ZERO_WIDTH, escaped)
-
-
-def _where(citation: Citation) -> str:
-    return citation.source + (f":{citation.line}" if citation.line else "")
-
-
-def _age(audit: Audit) -> str:
-    model = audit.model
-    if model.source == "snapshot":
-        return f"snapshot as of {model.retrieved_at[:10]}"
-    return f"{model.source}, retrieved {model.retrieved_at[:19].replace('T', ' ')} UTC"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -109,7 +98,7 @@ def _clauses(audit: Audit) -> list[str]:
         rows.append(
             [
                 kind,
-                markdown_escape(_where(clause.evidence), TEXT_LIMIT),
+                markdown_escape(clause.evidence.where(), TEXT_LIMIT),
                 markdown_escape(clause.evidence.quote, QUOTE_LIMIT),
             ]
         )
@@ -148,7 +137,7 @@ def _audit(audit: Audit) -> list[str]:
     lines = [
         f"### {markdown_escape(model.id, TEXT_LIMIT)}",
         "",
-        f"Source: {markdown_escape(_age(audit))} · revision: "
+        f"Source: {markdown_escape(audit.model.provenance())} · revision: "
         f"{markdown_escape(model.revision or 'unknown')} · gated: {markdown_escape(gated)}",
         "",
         f"**Summary:** {markdown_escape(audit.summary, 2 * TEXT_LIMIT)}",
@@ -188,10 +177,7 @@ def _policy(outcome: PolicyOutcome) -> list[str]:
         lines.append(f"- {mark} **{markdown_escape(result.model)}**{waived}")
         for violation in result.violations:
             where = ", ".join(
-                dict.fromkeys(
-                    markdown_escape(c.source + (f":{c.line}" if c.line else ""))
-                    for c in violation.evidence[:5]
-                )
+                dict.fromkeys(markdown_escape(c.where()) for c in violation.evidence[:5])
             )
             lines.append(
                 f"  - {violation.severity}: `{violation.rule}` "

@@ -5,26 +5,14 @@ from __future__ import annotations
 import json
 from io import StringIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from openness.knowledge import LicenseProfile
 from openness.render import OutputFormat, RenderOptions
+from openness.render.terminal import console_into
 
 _OSI = {True: "yes", False: "no", None: "?"}
-
-
-def _console(buffer: StringIO, options: RenderOptions) -> Console:
-    return Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
 
 
 def render_profiles(
@@ -45,7 +33,7 @@ def render_profiles(
             kinds if profile.clauses_profiled else "not profiled",
         )
     buffer = StringIO()
-    _console(buffer, options).print(table)
+    console_into(buffer, options).print(table)
     return buffer.getvalue()
 
 
@@ -72,7 +60,7 @@ def render_profile(
     for label, value in rows:
         grid.add_row(Text(label, style="bold"), Text(value))
     buffer = StringIO()
-    console = _console(buffer, options)
+    console = console_into(buffer, options)
     console.print(grid)
     if not profile.clauses_profiled:
         console.print(Text("clauses: not profiled (read the licence text)"))

@@ -105,9 +105,7 @@ def _audit_results(run: _Run, audit: Audit) -> None:
     for clause in audit.clauses:
         rule_id = f"clause/{clause.kind}"
         run.rule(rule_id, f"Restrictive licence clause: {clause.kind}", "warning", ["clause"])
-        where = clause.evidence.source + (
-            f":{clause.evidence.line}" if clause.evidence.line else ""
-        )
+        where = clause.evidence.where()
         inherited = f" (inherited from {clause.inherited_from})" if clause.inherited_from else ""
         message = f"{model}: {clause.kind}{inherited}: {clause.summary} [{where}]"
         if clause.evidence.quote and clause.evidence.quote != clause.summary:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from openness.render import RenderOptions
-from openness.report import Audit, Citation, PolicyOutcome, Report
+from openness.render.terminal import console_into
+from openness.report import Audit, PolicyOutcome, Report
 from openness.textnorm import strip_control
 
 _STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
@@ -21,22 +22,13 @@ def _safe(value: object) -> Text:
     return Text(strip_control("" if value is None else str(value)))
 
 
-def _where(citation: Citation) -> str:
-    return citation.source + (f":{citation.line}" if citation.line else "")
-
-
-def _age(audit: Audit) -> str:
-    model = audit.model
-    if model.source == "snapshot":
-        return f"snapshot as of {model.retrieved_at[:10]}"
-    return f"{model.source}, retrieved {model.retrieved_at[:19].replace('T', ' ')} UTC"
-
-
 def _audit_view(audit: Audit) -> RenderableType:
     parts: list[RenderableType] = []
     header = Text.assemble(("● ", "bold"), (strip_control(audit.model.id), "bold"))
     header.append(
-        _safe(f"  (source: {_age(audit)}; revision: {audit.model.revision or 'unknown'})")
+        _safe(
+            f"  (source: {audit.model.provenance()}; revision: {audit.model.revision or 'unknown'})"
+        )
     )
     parts += [header, Text.assemble(("Summary: ", "bold"), _safe(audit.summary))]
 
@@ -66,7 +58,7 @@ def _audit_view(audit: Audit) -> RenderableType:
         for clause in audit.clauses:
             clauses.add_row(
                 Text(clause.kind, style="red"),
-                _safe(_where(clause.evidence)),
+                _safe(clause.evidence.where()),
                 _safe(clause.evidence.quote),
             )
         parts += [Text("Restrictive clauses", style="bold underline"), clauses]
@@ -101,15 +93,7 @@ def _audit_view(audit: Audit) -> RenderableType:
 
 def render_table(report: Report, options: RenderOptions) -> str:
     buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    console = console_into(buffer, options)
     for audit in report.audits:
         console.print(_audit_view(audit))
     if report.policy:
@@ -131,7 +115,7 @@ def _policy_view(outcome: PolicyOutcome) -> RenderableType:
             line.append(")")
         parts.append(line)
         for violation in result.violations:
-            where = ", ".join(dict.fromkeys(_where(c) for c in violation.evidence[:5]))
+            where = ", ".join(dict.fromkeys(c.where() for c in violation.evidence[:5]))
             style = "red" if violation.severity == "fail" else "yellow"
             parts.append(
                 Text.assemble(

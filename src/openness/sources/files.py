@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from openness.evidence import Evidence, TextFile
+
 MAX_TEXT_BYTES = 1024 * 1024
 MAX_TEXT_FILES = 12
 
@@ -46,3 +48,16 @@ def decode_text(data: bytes, path: str) -> tuple[str | None, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         return data.decode("latin-1"), f"{path} is not valid UTF-8; read as Latin-1"
+
+
+def add_text(evidence: Evidence, path: str, data: bytes) -> None:
+    """Decode a read file into the evidence: the card, a licence-ish text, or a warning."""
+    text, warning = decode_text(data, path)
+    if warning:
+        evidence.warnings.append(warning)
+    if text is None:
+        return
+    if path == "README.md":
+        evidence.card_text = text
+    else:
+        evidence.texts.append(TextFile(path=path, text=text))

@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openness.evidence import Evidence, RepoFile, TextFile
+from openness.evidence import Evidence, RepoFile
 from openness.sources import records
-from openness.sources.files import MAX_TEXT_BYTES, decode_text, wanted_files
+from openness.sources.files import MAX_TEXT_BYTES, add_text, wanted_files
 from openness.sources.paths import hub_cache_dir, hub_endpoint
 from openness.target import Target
 
@@ -163,15 +163,7 @@ def _read_texts(evidence: Evidence, timeout: float) -> None:
         except Exception as error:
             evidence.warnings.append(_download_warning(path, evidence, error))
             continue
-        text, warning = decode_text(data, path)
-        if warning:
-            evidence.warnings.append(warning)
-        if text is None:
-            continue
-        if path == "README.md":
-            evidence.card_text = text
-        else:
-            evidence.texts.append(TextFile(path=path, text=text))
+        add_text(evidence, path, data)
 
 
 def _download(evidence: Evidence, path: str, budget: float) -> str:

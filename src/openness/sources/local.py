@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from openness.card import parse_front_matter
-from openness.evidence import Evidence, RepoFile, TextFile
-from openness.sources.files import MAX_TEXT_BYTES, decode_text, wanted_files
+from openness.evidence import Evidence, RepoFile
+from openness.sources.files import MAX_TEXT_BYTES, add_text, wanted_files
 from openness.target import Target
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -62,15 +62,7 @@ def read_texts(root: Path, files: list[RepoFile], evidence: Evidence) -> None:
         except OSError as error:
             evidence.warnings.append(f"{relative} could not be read ({error.strerror})")
             continue
-        text, warning = decode_text(data, relative)
-        if warning:
-            evidence.warnings.append(warning)
-        if text is None:
-            continue
-        if relative == "README.md":
-            evidence.card_text = text
-        else:
-            evidence.texts.append(TextFile(path=relative, text=text))
+        add_text(evidence, relative, data)
 
 
 def fetch(target: Target) -> Evidence:
