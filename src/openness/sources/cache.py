@@ -9,7 +9,7 @@ from pathlib import Path
 from openness.card import parse_front_matter
 from openness.evidence import Evidence
 from openness.sources import records
-from openness.sources.local import list_files, read_texts
+from openness.sources.local import list_files, note_gaps, read_texts
 from openness.sources.paths import hub_cache_dir, repo_folder_name
 from openness.target import Target
 
@@ -23,7 +23,7 @@ def fetch(target: Target) -> Evidence | None:
     if snapshot is None:
         return None
     record = records.load(target.repo_id, snapshot.name)
-    files, warnings = list_files(snapshot)
+    files, warnings, gaps = list_files(snapshot)
     evidence = Evidence(
         repo_id=target.repo_id,
         source="cache",
@@ -44,6 +44,7 @@ def fetch(target: Target) -> Evidence | None:
             "no Hub metadata saved for this revision: file list, tags and gating are "
             "only what the cache holds"
         )
+    note_gaps(evidence, gaps)
     read_texts(snapshot, files, evidence)
     if not record and evidence.card_text is not None:
         evidence.card_data, card_warnings = parse_front_matter(evidence.card_text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from openness.evidence import Evidence, RepoFile
 from openness.sources import records
-from openness.sources.files import MAX_TEXT_BYTES, add_text, wanted_files
+from openness.sources.files import MAX_TEXT_BYTES, add_text, note_capped, note_unread, select_texts
 from openness.sources.paths import hub_cache_dir, hub_endpoint
 from openness.target import Target
 
@@ -145,23 +145,21 @@ def _read_texts(evidence: Evidence, timeout: float) -> None:
     are still read once it is spent)."""
     sizes = {file.path: file.size for file in evidence.files or []}
     deadline = time.monotonic() + timeout
-    for path in wanted_files(list(sizes)):
+    wanted, dropped = select_texts(list(sizes))
+    note_capped(evidence, dropped)
+    for path in wanted:
         size = sizes[path]
         if size is not None and size > MAX_TEXT_BYTES:
-            evidence.warnings.append(
-                f"{path} is larger than {MAX_TEXT_BYTES // 1024} KiB; not read"
-            )
+            note_unread(evidence, path, f"larger than {MAX_TEXT_BYTES // 1024} KiB")
             continue
         try:
             local = _download(evidence, path, deadline - time.monotonic())
             data = _read_capped(Path(str(local)))
         except TimeoutError:
-            evidence.warnings.append(
-                f"{path} could not be downloaded within the {timeout:g} s timeout"
-            )
+            note_unread(evidence, path, f"not downloaded within the {timeout:g} s timeout")
             continue
         except Exception as error:
-            evidence.warnings.append(_download_warning(path, evidence, error))
+            note_unread(evidence, path, _download_warning(path, evidence, error))
             continue
         add_text(evidence, path, data)
 

@@ -4,65 +4,122 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
 from openness.card import parse_front_matter
 from openness.evidence import Evidence, RepoFile
-from openness.sources.files import MAX_TEXT_BYTES, add_text, wanted_files
+from openness.sources.files import (
+    MAX_TEXT_BYTES,
+    add_text,
+    is_licence_file,
+    note_capped,
+    note_unread,
+    select_texts,
+)
 from openness.target import Target
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_LISTED_FILES = 20_000
+MAX_DEPTH = 32
+UNLISTED = "(files not listed)"
 
 
-def list_files(root: Path) -> tuple[list[RepoFile], list[str]]:
-    """Files under root (no .git), without following symlinks that leave the folder."""
+def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[str]]:
+    """(files under root without .git, warnings, reasons the listing is incomplete).
+
+    Iterative and bounded in depth and count; symlinks leading out of the folder and anything
+    that is not a regular file (FIFOs, devices, sockets) are left out with a warning.
+    """
     root = root.resolve()
     files: list[RepoFile] = []
     warnings: list[str] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if name != ".git")
-        for name in sorted(names):
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            size = _inside_size(path, root)
-            if size is None:
-                warnings.append(f"{relative} points outside the folder; ignored")
+    gaps: list[str] = []
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+        except OSError as error:
+            gaps.append(f"folder {_relative(folder, root)} could not be listed ({error.strerror})")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            relative = _relative(path, root)
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name == ".git":
+                    continue
+                if depth + 1 >= MAX_DEPTH:
+                    gaps.append(f"folder {relative} is deeper than {MAX_DEPTH} levels; not listed")
+                else:
+                    stack.append((path, depth + 1))
+                continue
+            size, problem = _regular_size(path, root)
+            if problem:
+                warnings.append(f"{relative} {problem}; ignored")
+                if is_licence_file(relative):
+                    gaps.append(f"{relative} {problem}")
                 continue
             files.append(RepoFile(path=relative, size=size))
             if len(files) >= MAX_LISTED_FILES:
-                warnings.append(f"more than {MAX_LISTED_FILES} files; listing truncated")
-                return files, warnings
-    return files, warnings
+                gaps.append(f"more than {MAX_LISTED_FILES} files; the listing stops there")
+                return sorted(files, key=lambda file: file.path), warnings, gaps
+    return sorted(files, key=lambda file: file.path), warnings, gaps
 
 
-def _inside_size(path: Path, root: Path) -> int | None:
-    """Size of a file whose real location is inside root, else None."""
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path != root else "."
+
+
+def _regular_size(path: Path, root: Path) -> tuple[int | None, str | None]:
+    """(size, None) for a regular file whose real location is inside root, else (None, why)."""
     try:
         real = path.resolve(strict=True)
+        info = real.stat()
     except (OSError, RuntimeError):
-        return None
+        return None, "cannot be resolved (a broken or looping link?)"
     cache_blobs = root.parent.parent / "blobs"  # snapshots/<sha>/x -> ../../blobs/<etag>
     in_cache = root.parent.name == "snapshots" and real.is_relative_to(cache_blobs)
     if not (real.is_relative_to(root) or in_cache):
-        return None
-    try:
-        return real.stat().st_size
-    except OSError:
-        return None
+        return None, "points outside the folder"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "is not a regular file"
+    return info.st_size, None
 
 
 def read_texts(root: Path, files: list[RepoFile], evidence: Evidence) -> None:
-    """Read README.md and the licence-ish files into the evidence."""
-    for relative in wanted_files([file.path for file in files]):
+    """Read README.md and the licence-like files into the evidence; what cannot be read in
+    full is recorded as unread."""
+    sizes = {file.path: file.size for file in files}
+    wanted, dropped = select_texts(list(sizes))
+    note_capped(evidence, dropped)
+    for relative in wanted:
+        size = sizes[relative]
+        if size is not None and size > MAX_TEXT_BYTES:
+            note_unread(evidence, relative, f"larger than {MAX_TEXT_BYTES // 1024} KiB")
+            continue
         try:
-            with (root / relative).open("rb") as handle:
-                data = handle.read(MAX_TEXT_BYTES + 1)
+            data = _read_regular(root / relative)
         except OSError as error:
-            evidence.warnings.append(f"{relative} could not be read ({error.strerror})")
+            note_unread(evidence, relative, f"could not be read ({error.strerror or error})")
             continue
         add_text(evidence, relative, data)
+
+
+def _read_regular(path: Path) -> bytes:
+    """At most MAX_TEXT_BYTES + 1 bytes of a regular file; never blocks on a FIFO or device."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read(MAX_TEXT_BYTES + 1)
+
+
+def note_gaps(evidence: Evidence, gaps: list[str]) -> None:
+    """An incomplete listing leaves the licence terms unknown: licence files may be missing."""
+    for gap in gaps:
+        evidence.unread_file(UNLISTED, gap)
 
 
 def fetch(target: Target) -> Evidence:
@@ -70,7 +127,7 @@ def fetch(target: Target) -> Evidence:
     assert target.path is not None
     root = target.path
     repo_id, revision = _identity(root)
-    files, warnings = list_files(root)
+    files, warnings, gaps = list_files(root)
     evidence = Evidence(
         repo_id=repo_id or target.repo_id,
         source="local",
@@ -80,6 +137,7 @@ def fetch(target: Target) -> Evidence:
         files=files,
         warnings=warnings,
     )
+    note_gaps(evidence, gaps)
     read_texts(root, files, evidence)
     if evidence.card_text is not None:
         evidence.card_data, card_warnings = parse_front_matter(evidence.card_text)
@@ -99,9 +157,9 @@ def _identity(root: Path) -> tuple[str | None, str | None]:
 def _git_head(root: Path) -> str | None:
     git = root / ".git"
     try:
-        head = (git / "HEAD").read_text(encoding="utf-8").strip()
-        if head.startswith("ref: "):
-            head = (git / head[5:]).read_text(encoding="utf-8").strip()
+        head = _read_regular(git / "HEAD").decode("utf-8", "replace").strip()
+        if head.startswith("ref: ") and ".." not in head:
+            head = _read_regular(git / head[5:]).decode("utf-8", "replace").strip()
     except OSError:
         return None
     return head if _SHA.match(head) else None
