@@ -33,7 +33,11 @@ def hub_repo_id(value: object) -> str | None:
     if value.startswith(("https://", "http://")):
         parsed = urlparse(value)
         parts = [part for part in parsed.path.split("/") if part]
-        if parsed.hostname not in _HUB_HOSTS or len(parts) < 2 or parts[0] in ("datasets", "spaces"):
+        if (
+            parsed.hostname not in _HUB_HOSTS
+            or len(parts) < 2
+            or parts[0] in ("datasets", "spaces")
+        ):
             return None
         value = "/".join(parts[:2])
     if "--" in value or ".." in value or not HUB_REPO_ID.fullmatch(value):
