@@ -107,12 +107,15 @@ def test_open_release_with_code_and_data_information(hub: HubReplay, cli: Any) -
     assert mof["Evaluation results"]["status"] == "included"
 
 
-def test_gated_download_refused_is_a_warning_not_a_failure(hub: HubReplay, cli: Any) -> None:
+def test_gated_download_refused_leaves_the_licence_unknown(hub: HubReplay, cli: Any) -> None:
     repo = hub.add(fixtures_hub.gated_refused())
     audit = audit_json(cli, repo.repo_id)["audits"][0]
     assert any("HF_TOKEN" in warning and "gated" in warning for warning in audit["warnings"])
-    assert audit["license"]["conclusion"] == "llama3.2"
+    # the card's llama3.2 binds, but the unread LICENSE may add terms: no conclusion
+    assert audit["license"]["conclusion"] is None
+    assert "LICENSE.txt" in [entry["path"] for entry in audit["license"]["unread"]]
     assert clauses(audit)["user-threshold"]["source"] == "profile:llama3.2"
+    assert audit["rubrics"]["osd"]["verdict"] == "fail"
 
 
 def test_missing_repo_exits_3_with_one_line(hub: HubReplay, cli: Any) -> None:

@@ -93,6 +93,16 @@ class Outcome:
     def warnings(self, repo_id: str) -> list[str]:
         return list(self.audit(repo_id)["warnings"])
 
+    def unread(self, repo_id: str, path: str = "LICENSE") -> str:
+        """The reason `path` was not read; its terms then leave the licence unknown."""
+        audit = self.audit(repo_id)
+        reasons = {entry["path"]: entry["reason"] for entry in audit["license"]["unread"]}
+        assert path in reasons, audit["license"]
+        assert audit["license"]["conclusion"] is None
+        assert audit["rubrics"]["osd"]["verdict"] != "pass"
+        assert f"{path} listed but not read: {reasons[path]}" in audit["warnings"]
+        return reasons[path]
+
 
 def run(cli: Any, tmp_path: Path, *models: str, expect: int, timeout: str = "2") -> Outcome:
     """Audit MODELs (plus the healthy repo) to a JSON file and check the common contract."""
@@ -143,6 +153,7 @@ def test_gated_licence_download_is_an_actionable_warning(
     assert "gated" in warning and "accept its terms" in warning and "HF_TOKEN" in warning
     assert f"https://huggingface.co/{R1}" in warning
     assert audit["license"]["declared"] == "mit"  # the card still speaks
+    assert "gated" in outcome.unread(R1)  # but the unread LICENSE may say more
 
 
 def test_missing_repo_exits_3_and_says_so(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
@@ -173,7 +184,7 @@ def test_missing_revision_option(repos: HubReplay, cli: Any, tmp_path: Path) -> 
 def test_missing_licence_file_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(http_error(R1_LICENSE, 404, "EntryNotFound", "Entry not found"))
     outcome = run(cli, tmp_path, R1, expect=0)
-    assert "LICENSE is listed but could not be downloaded (not found)" in outcome.warnings(R1)
+    assert "not found" in outcome.unread(R1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,14 +285,14 @@ def test_connection_reset_every_time_is_a_warning(
     repos.inject(reset(f"GET {R1_LICENSE}", keep=0))
     outcome = run(cli, tmp_path, R1, expect=0)
     # huggingface_hub would retry for 6 s, logging two lines a time; --timeout 2 cuts it short
-    assert "LICENSE could not be downloaded within the 2 s timeout" in outcome.warnings(R1)
+    assert "2 s timeout" in outcome.unread(R1) or "incomplete" in outcome.unread(R1)
     assert outcome.seconds < 5 and outcome.stderr.count("\n") == 1  # only "report written"
 
 
 def test_slow_licence_download_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(delay(R1_LICENSE, 30))
     outcome = run(cli, tmp_path, R1, expect=0)
-    assert "LICENSE could not be downloaded within the 2 s timeout" in outcome.warnings(R1)
+    assert "2 s timeout" in outcome.unread(R1)
     assert outcome.audit(R1)["license"]["declared"] == "mit"
     assert outcome.seconds < 5  # was over a minute: huggingface_hub retries a slow GET 5 times
 
@@ -289,7 +300,7 @@ def test_slow_licence_download_is_a_warning(repos: HubReplay, cli: Any, tmp_path
 def test_redirect_loop_on_licence_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(redirect_loop(R1_LICENSE))
     outcome = run(cli, tmp_path, R1, expect=0)
-    assert "LICENSE could not be downloaded (TooManyRedirects)" in outcome.warnings(R1)
+    assert "redirect" in outcome.unread(R1).lower()
     assert outcome.seconds < 5
 
 
@@ -298,21 +309,21 @@ def test_listed_oversized_licence_is_not_downloaded(
 ) -> None:
     repos.add(FakeRepo(ELSEWHERE, card_data={"license": "mit"}, listed={"LICENSE": 2 << 20}))
     outcome = run(cli, tmp_path, ELSEWHERE, expect=0)
-    assert "LICENSE is larger than 1024 KiB; not read" in outcome.warnings(ELSEWHERE)
+    assert "larger than 1024 KiB" in outcome.unread(ELSEWHERE)
     assert repos.calls(None, f"/{ELSEWHERE}/resolve/.*/LICENSE$") == []
 
 
 def test_served_oversized_licence_is_not_read(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(oversized(R1_LICENSE, (1 << 20) + 10))
     outcome = run(cli, tmp_path, R1, expect=0)
-    assert "LICENSE is larger than 1024 KiB; not read" in outcome.warnings(R1)
+    assert "larger than 1024 KiB" in outcome.unread(R1)
     assert outcome.audit(R1)["license"]["files"] == []
 
 
 def test_binary_licence_is_not_read_as_text(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(binary(R1_LICENSE))
     outcome = run(cli, tmp_path, R1, expect=0)
-    assert "LICENSE is a binary file; not read as text" in outcome.warnings(R1)
+    assert "binary" in outcome.unread(R1)
     assert outcome.audit(R1)["license"]["files"] == []
 
 

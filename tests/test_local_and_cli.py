@@ -84,9 +84,12 @@ def test_local_mit_folder_and_symlinks_out_of_it(cli: Any, tmp_path: Path) -> No
                         {"LICENSE": fixtures_hub.licence("mit").decode()})  # fmt: skip
     (folder / "LICENSE-extra").symlink_to(outside)
     audit = cli("audit", str(folder), "--format", "json").json()["audits"][0]
-    assert audit["license"]["conclusion"] == "mit"
     assert [f["path"] for f in audit["license"]["files"]] == ["LICENSE"]
-    assert any("outside the folder" in warning for warning in audit["warnings"])
+    assert "LICENSE-extra listed but not read: points outside the folder" in audit["warnings"]
+    # a licence file that is not read may say anything: the terms are unknown, not MIT
+    assert audit["license"]["conclusion"] is None
+    [unread] = audit["license"]["unread"]
+    assert unread == {"path": "LICENSE-extra", "reason": "points outside the folder"}
 
 
 def test_symlinked_card_folder_and_loop_are_not_followed(cli: Any, tmp_path: Path) -> None:
@@ -103,7 +106,9 @@ def test_symlinked_card_folder_and_loop_are_not_followed(cli: Any, tmp_path: Pat
     assert audit["license"]["declared"] is None and audit["license"]["files"] == []
     assert audit["license"]["conclusion"] is None
     ignored = [w for w in audit["warnings"] if "outside the folder" in w]
-    assert sorted(w.split()[0] for w in ignored) == ["LICENSE", "README.md"]
+    assert sorted(w.split()[0] for w in ignored) == ["README.md", "licenses"]
+    unread = {entry["path"] for entry in audit["license"]["unread"]}
+    assert unread == {"LICENSE", "licenses"}
 
 
 def test_hostile_repo_text_is_inert_in_every_format(cli: Any, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from openness.errors import OpennessError
 from openness.evidence import Evidence
@@ -15,6 +16,8 @@ from openness.rubrics import evaluate, load_rubric
 from openness.sources.gather import gather
 from openness.sources.hub import DEFAULT_TIMEOUT
 from openness.target import parse_target
+
+MIN_REQUEST_TIME = 0.5  # below this, an ancestor comes from the cache or snapshot only
 
 
 def audit_evidence(
@@ -31,6 +34,7 @@ def audit_evidence(
             key=lambda clause: clause.kind,
         )
         licence.report.conflicts += lineage.conflicts
+    licence.lineage_gaps = lineage.gaps
     facts = compute_facts(evidence, licence)
     rubrics = Rubrics(
         osd=evaluate(load_rubric("osd"), licence.clauses, facts),
@@ -56,7 +60,11 @@ def audit_evidence(
 
 
 class Auditor:
-    """Audits models with shared settings; base-model lookups are shared between audits."""
+    """Audits models with shared settings; base-model lookups are shared between audits.
+
+    Each audit has one deadline (`timeout` seconds) covering its metadata, files and ancestors;
+    an ancestor met after the deadline is looked up in the cache and snapshot only.
+    """
 
     def __init__(self, offline: bool = False, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.offline = offline
@@ -66,26 +74,35 @@ class Auditor:
 
     def audit(self, model: str, revision: str | None = None) -> Audit:
         """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
+        deadline = time.monotonic() + self.timeout
         target = parse_target(model, revision)
         evidence = gather(target, offline=self.offline, timeout=self.timeout)
-        return audit_evidence(evidence, self._ancestor)
+        return audit_evidence(evidence, self._ancestors_until(deadline))
 
     def audit_listed(self, listed: Evidence) -> Audit:
         """Audit a model whose metadata came from a list call (`hub.list_author`)."""
         from openness.sources import hub
 
-        return audit_evidence(hub.complete(listed, self.timeout), self._ancestor)
+        deadline = time.monotonic() + self.timeout
+        evidence = hub.complete(listed, self.timeout)
+        return audit_evidence(evidence, self._ancestors_until(deadline))
 
-    def _ancestor(self, repo_id: str) -> Evidence:
+    def _ancestors_until(self, deadline: float) -> Fetch:
+        return lambda repo_id: self._ancestor(repo_id, deadline)
+
+    def _ancestor(self, repo_id: str, deadline: float) -> Evidence:
         with self._lock:
             known = self._ancestors.get(repo_id)
         if known is None:
+            remaining = deadline - time.monotonic()
+            offline = self.offline or remaining < MIN_REQUEST_TIME
             try:
-                known = gather(parse_target(repo_id), offline=self.offline, timeout=self.timeout)
+                known = gather(parse_target(repo_id), offline=offline, timeout=remaining)
             except OpennessError as error:
                 known = error
-            with self._lock:
-                self._ancestors[repo_id] = known
+            if not offline or not isinstance(known, OpennessError):
+                with self._lock:  # a miss for want of time is not remembered
+                    self._ancestors[repo_id] = known
         if isinstance(known, OpennessError):
             raise known
         return known
@@ -102,6 +119,8 @@ def summarise(licence: LicenceAnalysis, rubrics: Rubrics, weights: bool | None) 
     what = "Open weights" if weights else "Released"
     if conclusion is None:
         first = "The licence could not be determined"
+        if licence.unknown_because:
+            first += f" ({licence.unknown_because})"
     elif conclusion.osi_approved:
         first = f"{what} under an OSI-approved licence ({conclusion.name})"
     else:

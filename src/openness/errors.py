@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_POLICY_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNOBTAINABLE = 3
+EXIT_INTERNAL = 4  # a bug: never lowered by any flag
+EXIT_INTERRUPTED = 130
 
 
 class OpennessError(Exception):

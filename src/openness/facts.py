@@ -44,6 +44,8 @@ def compute_facts(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Fac
 def _osi_approved(licence: LicenceAnalysis) -> Fact:
     conclusion = licence.conclusion
     cited = [licence.citation] if licence.citation else []
+    if licence.unknown_because:
+        return Fact(None, licence.unknown_because)
     if conclusion is None:
         return Fact(None, "no licence could be determined", cited)
     if conclusion.osi_approved is None:
@@ -56,6 +58,8 @@ def _osi_approved(licence: LicenceAnalysis) -> Fact:
 def _consistent(licence: LicenceAnalysis) -> Fact:
     if licence.report.conflicts:
         return Fact(False, "licence evidence conflicts: " + "; ".join(licence.report.conflicts))
+    if licence.lineage_gaps:
+        return Fact(None, "the base models' terms are not all known: " + licence.lineage_gaps[0])
     return Fact(True, "no conflicting licence evidence found")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from openness.card import key_line
 from openness.clauses import detect_clauses
 from openness.declared import Resolved, from_profile, resolve
-from openness.evidence import Evidence
+from openness.evidence import Evidence, UnreadFile
 from openness.identify import identify_text
 from openness.knowledge import knowledge_base
 from openness.report import Citation, Clause, LicenseFile, LicenseReport
@@ -35,6 +35,8 @@ class LicenceAnalysis:
     conclusion: Resolved | None
     citation: Citation | None
     warnings: list[str] = field(default_factory=list)
+    unknown_because: str | None = None
+    lineage_gaps: list[str] = field(default_factory=list)
 
 
 def _as_text(value: Any) -> str | None:
@@ -87,8 +89,16 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
     candidates: list[Candidate] = []
     clauses: dict[str, Clause] = {}
     profiled: list[str] = []
+    unread = list(evidence.unread)
     for text_file in evidence.texts:
-        found = identify_text(text_file.text)
+        try:
+            found = identify_text(text_file.text)
+            hits = detect_clauses(text_file.text, text_file.path)
+        except Exception as error:  # contained per file: its terms become unknown
+            reason = f"could not be analysed ({type(error).__name__})"
+            unread.append(UnreadFile(path=text_file.path, reason=reason))
+            warnings.append(f"{text_file.path} {reason}; its terms are unknown")
+            continue
         files.append(
             LicenseFile(
                 path=text_file.path,
@@ -99,7 +109,7 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
                 sha256=hashlib.sha256(text_file.text.encode("utf-8")).hexdigest(),
             )
         )
-        for hit in detect_clauses(text_file.text, text_file.path):
+        for hit in hits:
             clauses.setdefault(
                 hit.kind,
                 Clause(
@@ -133,7 +143,10 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
     conclusion = chosen.resolved if chosen else None
     if conclusion and conclusion.profile and conclusion.id not in profiled:
         profiled.append(conclusion.id)
-    _add_profile_clauses(clauses, profiled)
+    _add_profile_clauses(clauses, profiled)  # what is known binds even when more is unknown
+    unknown_because = _unread_reason(unread)
+    if unknown_because:  # terms we could not read may say anything: no conclusion
+        chosen = conclusion = None
     if evidence.gated and "gated-acceptance" not in clauses:
         clauses["gated-acceptance"] = Clause(
             kind="gated-acceptance",
@@ -149,6 +162,7 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
         spdx_id=conclusion.spdx_id if conclusion else None,
         osi_approved=conclusion.osi_approved if conclusion else None,
         conflicts=conflicts,
+        unread=unread,
     )
     return LicenceAnalysis(
         report=report,
@@ -156,7 +170,17 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
         conclusion=conclusion,
         citation=chosen.citation if chosen else None,
         warnings=warnings,
+        unknown_because=unknown_because,
     )
+
+
+def _unread_reason(unread: list[UnreadFile]) -> str | None:
+    """Why the terms are unknown, when a licence-like file was not read."""
+    if not unread:
+        return None
+    first = unread[0]
+    more = f" (and {len(unread) - 1} more)" if len(unread) > 1 else ""
+    return f"{first.path} listed but not read: {first.reason}{more}"
 
 
 def _first_line(text: str) -> str:
@@ -215,7 +239,8 @@ def _conflicts(
                 f"{said}, an OSI-approved licence, but the licence files restrict use "
                 f"({', '.join(text_kinds)})"
             )
-    if declared.resolved is None and declared.label.lower() == "other" and not evidence.texts:
+    nothing = not evidence.texts and not evidence.unread
+    if declared.resolved is None and declared.label.lower() == "other" and nothing:
         conflicts.append("card says other but no licence text was found anywhere")
     return conflicts
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
-from openness.evidence import Evidence
+from openness.evidence import Evidence, hub_repo_id
 from openness.licensing import LicenceAnalysis, analyse
 from openness.report import Citation, Clause, LineageEntry
 
 DEFAULT_DEPTH = 3
+MAX_ANCESTORS = 50
 _RELATIONS = {"finetune", "adapter", "merge", "quantized"}
 
 Fetch = Callable[[str], Evidence]
@@ -22,38 +24,66 @@ class Lineage:
     clauses: list[Clause] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+
+    def gap(self, message: str) -> None:
+        """An ancestor whose terms are unknown: the lineage is incomplete."""
+        self.gaps.append(message)
+        self.warnings.append(message)
 
 
 def relations(evidence: Evidence) -> dict[str, str]:
-    """Direct bases with how the model derives from each (finetune, adapter, merge, ...)."""
+    """Direct bases (Hub ids only) with how the model derives from each (finetune, adapter...)."""
     found = dict.fromkeys(evidence.base_models, "base")
     for tag in evidence.tags:
         parts = tag.split(":")
-        if len(parts) == 3 and parts[0] == "base_model" and parts[1] in _RELATIONS:
-            found[parts[2]] = parts[1]
+        base = hub_repo_id(parts[2]) if len(parts) == 3 else None
+        if base and parts[0] == "base_model" and parts[1] in _RELATIONS:
+            found[base] = parts[1]
     return found
 
 
+def _ignored_bases(evidence: Evidence) -> list[str]:
+    """Declared bases that are not Hub repo ids (local paths, junk): never followed."""
+    valid = set(evidence.base_models)
+    return [base for base in evidence.declared_bases if hub_repo_id(base) not in valid]
+
+
 def trace(
-    evidence: Evidence, own: LicenceAnalysis, fetch: Fetch, max_depth: int = DEFAULT_DEPTH
+    evidence: Evidence,
+    own: LicenceAnalysis,
+    fetch: Fetch,
+    max_depth: int = DEFAULT_DEPTH,
+    max_ancestors: int = MAX_ANCESTORS,
 ) -> Lineage:
-    """Audit every ancestor breadth-first; cycles and unreachable ancestors become warnings."""
+    """Audit every ancestor breadth-first, at most `max_ancestors`; cycles are warnings, and
+    ancestors that cannot be audited, or are not followed, leave the lineage incomplete."""
     lineage = Lineage()
     seen = {evidence.repo_id.lower()}
     queue = [(base, relation, 1) for base, relation in relations(evidence).items()]
+    _note_ignored(lineage, evidence)
     while queue:
         repo_id, relation, depth = queue.pop(0)
         if repo_id.lower() in seen:
             lineage.warnings.append(f"lineage cycle: {repo_id} is already in the family tree")
             continue
+        if len(seen) > max_ancestors:
+            lineage.gap(f"lineage truncated after {max_ancestors} ancestors")
+            break
         seen.add(repo_id.lower())
         try:
             ancestor = fetch(repo_id)
+            analysis = analyse(ancestor)
         except OpennessError as error:
-            lineage.warnings.append(f"base model {repo_id} could not be audited: {error}")
+            lineage.gap(f"base model {repo_id} could not be audited: {error}")
             lineage.entries.append(LineageEntry(id=repo_id, relation=relation, depth=depth))
             continue
-        analysis = analyse(ancestor)
+        except Exception as error:  # contained per ancestor
+            if os.environ.get("OPENNESS_DEBUG"):
+                raise
+            lineage.gap(f"base model {repo_id} could not be audited ({type(error).__name__})")
+            lineage.entries.append(LineageEntry(id=repo_id, relation=relation, depth=depth))
+            continue
         lineage.entries.append(
             LineageEntry(
                 id=repo_id,
@@ -64,11 +94,22 @@ def trace(
             )
         )
         _inherit(lineage, repo_id, analysis, own)
+        _note_ignored(lineage, ancestor)
+        if analysis.unknown_because:
+            lineage.gap(f"base model {repo_id}: {analysis.unknown_because}")
         if depth < max_depth:
             queue += [(base, rel, depth + 1) for base, rel in relations(ancestor).items()]
         elif relations(ancestor):
             lineage.warnings.append(f"lineage stops at depth {max_depth} ({repo_id})")
     return lineage
+
+
+def _note_ignored(lineage: Lineage, evidence: Evidence) -> None:
+    for base in _ignored_bases(evidence):
+        shown = base if len(base) <= 80 else base[:77] + "..."
+        lineage.gap(
+            f"base model {shown!r} of {evidence.repo_id} is not a Hub repo id; not followed"
+        )
 
 
 def _inherit(

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from openness.errors import UsageError
-from openness.report import Audit, ModelResult, PolicyOutcome, Violation
+from openness.report import Audit, Failure, ModelResult, PolicyOutcome, PolicyStatus, Violation
 
 Action = Literal["fail", "warn", "ignore"]
 RubricRequirement = Literal["pass", "not-fail", "any"]
@@ -285,6 +285,22 @@ def evaluate(policy: Policy, audit: Audit, today: date | None = None) -> ModelRe
     )
 
 
-def check(policy: Policy, source: str, audits: list[Audit]) -> PolicyOutcome:
+def check(
+    policy: Policy, source: str, audits: list[Audit], not_audited: list[Failure] | None = None
+) -> PolicyOutcome:
+    """The policy over a batch: failed if a model fails; incomplete if none fails but a
+    requested model was not audited, or nothing was; passed only otherwise."""
     results = [evaluate(policy, audit) for audit in audits]
-    return PolicyOutcome(source=source, passed=all(r.passed for r in results), results=results)
+    missing = list(not_audited or [])
+    status: PolicyStatus = "passed"
+    if not all(result.passed for result in results):
+        status = "failed"
+    elif missing or not results:
+        status = "incomplete"
+    return PolicyOutcome(
+        source=source,
+        passed=status == "passed",
+        status=status,
+        results=results,
+        not_audited=missing,
+    )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from openness.evidence import Gating, SourceKind
+from openness.evidence import Gating, SourceKind, UnreadFile
 from openness.mof import MofResult
 
 SCHEMA_VERSION = "1"
+QUOTE_LIMIT = 200
 
 Status = Literal["met", "not_met", "unknown"]
 Verdict = Literal["pass", "fail", "unknown"]
@@ -21,7 +22,13 @@ class Citation(BaseModel):
 
     source: str
     line: int | None = None
-    quote: str = Field(default="", max_length=200)
+    quote: str = Field(default="", max_length=QUOTE_LIMIT)
+
+    @field_validator("source", "quote", mode="before")
+    @classmethod
+    def _cut(cls, value: object) -> object:
+        """Repo text is cut where it enters a citation, never rejected (no crash on long lines)."""
+        return value[:QUOTE_LIMIT] if isinstance(value, str) else value
 
     def where(self) -> str:
         """`source:line`, or the source alone."""
@@ -61,6 +68,10 @@ class LicenseReport(BaseModel):
     spdx_id: str | None
     osi_approved: bool | None
     conflicts: list[str]
+    unread: list[UnreadFile] = Field(
+        default_factory=list,
+        description="Licence-like files that exist but were not read; the conclusion is then null.",
+    )
 
 
 class Clause(BaseModel):
@@ -140,10 +151,21 @@ class ModelResult(BaseModel):
     waived_by: str | None = None
 
 
+PolicyStatus = Literal["passed", "failed", "incomplete"]
+
+
 class PolicyOutcome(BaseModel):
     source: str = Field(description="The policy file, or `preset:<name>`.")
     passed: bool
     results: list[ModelResult]
+    status: PolicyStatus = Field(
+        default="passed",
+        description="failed: a model failed; incomplete: none failed but a requested model was "
+        "not audited, or there were none; passed: every requested model audited and passed.",
+    )
+    not_audited: list[Failure] = Field(
+        default_factory=list, description="Requested models that could not be audited, and why."
+    )
 
 
 class Report(BaseModel):

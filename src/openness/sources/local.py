@@ -23,11 +23,13 @@ from openness.target import Target
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_LISTED_FILES = 20_000
 MAX_DEPTH = 32
-UNLISTED = "(files not listed)"
 
 
-def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[str]]:
-    """(files under root without .git, warnings, reasons the listing is incomplete).
+Gap = tuple[str, str]  # (path, why): something that may hold licence terms was not listed
+
+
+def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[Gap]]:
+    """(files under root without .git, warnings, gaps that leave the licence terms unknown).
 
     Iterative and bounded in depth and count; symlinks leading out of the folder and anything
     that is not a regular file (FIFOs, devices, sockets) are left out with a warning.
@@ -35,14 +37,14 @@ def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[str]]:
     root = root.resolve()
     files: list[RepoFile] = []
     warnings: list[str] = []
-    gaps: list[str] = []
+    gaps: list[Gap] = []
     stack = [(root, 0)]
     while stack:
         folder, depth = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
         except OSError as error:
-            gaps.append(f"folder {_relative(folder, root)} could not be listed ({error.strerror})")
+            gaps.append((_relative(folder, root), f"folder not listed ({error.strerror})"))
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -51,19 +53,20 @@ def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[str]]:
                 if entry.name == ".git":
                     continue
                 if depth + 1 >= MAX_DEPTH:
-                    gaps.append(f"folder {relative} is deeper than {MAX_DEPTH} levels; not listed")
+                    gaps.append((relative, f"folder deeper than {MAX_DEPTH} levels; not listed"))
                 else:
                     stack.append((path, depth + 1))
                 continue
             size, problem = _regular_size(path, root)
-            if problem:
+            if problem and is_licence_file(relative):
+                gaps.append((relative, problem))
+            elif problem:
                 warnings.append(f"{relative} {problem}; ignored")
-                if is_licence_file(relative):
-                    gaps.append(f"{relative} {problem}")
+            if problem:
                 continue
             files.append(RepoFile(path=relative, size=size))
             if len(files) >= MAX_LISTED_FILES:
-                gaps.append(f"more than {MAX_LISTED_FILES} files; the listing stops there")
+                gaps.append((".", f"more than {MAX_LISTED_FILES} files; the listing stops there"))
                 return sorted(files, key=lambda file: file.path), warnings, gaps
     return sorted(files, key=lambda file: file.path), warnings, gaps
 
@@ -116,10 +119,10 @@ def _read_regular(path: Path) -> bytes:
         return handle.read(MAX_TEXT_BYTES + 1)
 
 
-def note_gaps(evidence: Evidence, gaps: list[str]) -> None:
-    """An incomplete listing leaves the licence terms unknown: licence files may be missing."""
-    for gap in gaps:
-        evidence.unread_file(UNLISTED, gap)
+def note_gaps(evidence: Evidence, gaps: list[Gap]) -> None:
+    """A licence-like file not opened, or a listing cut short, leaves the terms unknown."""
+    for path, reason in gaps:
+        evidence.unread_file(path, reason)
 
 
 def fetch(target: Target) -> Evidence:
