@@ -23,6 +23,7 @@ from openness.target import Target
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_LISTED_FILES = 20_000
 MAX_DEPTH = 32
+UNLISTED = "(files not listed)"  # the path of an unread entry for a listing cut short
 
 
 Gap = tuple[str, str]  # (path, why): something that may hold licence terms was not listed
@@ -66,7 +67,7 @@ def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[Gap]]:
                 continue
             files.append(RepoFile(path=relative, size=size))
             if len(files) >= MAX_LISTED_FILES:
-                gaps.append((".", f"more than {MAX_LISTED_FILES} files; the listing stops there"))
+                gaps.append((UNLISTED, f"more than {MAX_LISTED_FILES} files; the listing stops there"))
                 return sorted(files, key=lambda file: file.path), warnings, gaps
     return sorted(files, key=lambda file: file.path), warnings, gaps
 
