@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
-from pathlib import PurePosixPath
+import stat
+from pathlib import Path, PurePosixPath
 
 from openness.evidence import Evidence, TextFile
 
@@ -48,6 +50,15 @@ def select_texts(paths: list[str]) -> tuple[list[str], list[str]]:
     )
     card = [CARD] if CARD in paths else []
     return card + licences[:MAX_TEXT_FILES], licences[MAX_TEXT_FILES:]
+
+
+def read_regular(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of a regular file; never blocks on a FIFO or device (OSError)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read(limit + 1)
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None]:

@@ -16,6 +16,7 @@ from openness.sources.files import (
     is_licence_file,
     note_capped,
     note_unread,
+    read_regular,
     select_texts,
 )
 from openness.target import Target
@@ -67,7 +68,7 @@ def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[Gap]]:
                 continue
             files.append(RepoFile(path=relative, size=size))
             if len(files) >= MAX_LISTED_FILES:
-                gaps.append((UNLISTED, f"more than {MAX_LISTED_FILES} files; the listing stops there"))
+                gaps.append((UNLISTED, f"more than {MAX_LISTED_FILES} files; listing stopped"))
                 return sorted(files, key=lambda file: file.path), warnings, gaps
     return sorted(files, key=lambda file: file.path), warnings, gaps
 
@@ -104,20 +105,11 @@ def read_texts(root: Path, files: list[RepoFile], evidence: Evidence) -> None:
             note_unread(evidence, relative, f"larger than {MAX_TEXT_BYTES // 1024} KiB")
             continue
         try:
-            data = _read_regular(root / relative)
+            data = read_regular(root / relative)
         except OSError as error:
             note_unread(evidence, relative, f"could not be read ({error.strerror or error})")
             continue
         add_text(evidence, relative, data)
-
-
-def _read_regular(path: Path) -> bytes:
-    """At most MAX_TEXT_BYTES + 1 bytes of a regular file; never blocks on a FIFO or device."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(0, "not a regular file")
-        return handle.read(MAX_TEXT_BYTES + 1)
 
 
 def note_gaps(evidence: Evidence, gaps: list[Gap]) -> None:
@@ -161,9 +153,9 @@ def _identity(root: Path) -> tuple[str | None, str | None]:
 def _git_head(root: Path) -> str | None:
     git = root / ".git"
     try:
-        head = _read_regular(git / "HEAD").decode("utf-8", "replace").strip()
+        head = read_regular(git / "HEAD").decode("utf-8", "replace").strip()
         if head.startswith("ref: ") and ".." not in head:
-            head = _read_regular(git / head[5:]).decode("utf-8", "replace").strip()
+            head = read_regular(git / head[5:]).decode("utf-8", "replace").strip()
     except OSError:
         return None
     return head if _SHA.match(head) else None
