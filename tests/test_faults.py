@@ -235,7 +235,7 @@ def test_slow_metadata_is_cut_by_the_timeout(repos: HubReplay, cli: Any, tmp_pat
     repos.inject(delay(R1_INFO, 8), delay(ELSEWHERE_INFO, 8))
     outcome = run(cli, tmp_path, R1, ELSEWHERE, expect=3)
     assert outcome.audit(R1)["model"]["source"] == "snapshot"
-    assert "(ReadTimeout)" in outcome.error(ELSEWHERE)["message"]
+    assert "no answer within 2 s" in outcome.error(ELSEWHERE)["message"]
     assert outcome.seconds < 6  # the budget (2 s) bounds the wait, not the server
 
 

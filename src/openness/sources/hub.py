@@ -1,28 +1,34 @@
-"""The Hugging Face Hub through the real huggingface_hub client: one metadata call, small texts."""
+"""The Hugging Face Hub through the real huggingface_hub client: one metadata call, small texts.
+
+The server may be the audited party's (an HF_ENDPOINT mirror): its answers are checked before
+use (`metadata`), texts come from one capped GET each (`download`), and one deadline per
+model covers the metadata call and every file.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import threading
 import time
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode, urljoin
 
-from openness.evidence import Evidence, RepoFile
+from openness.evidence import Evidence
 from openness.sources import records
-from openness.sources.files import MAX_TEXT_BYTES, add_text, note_capped, note_unread, select_texts
-from openness.sources.paths import hub_cache_dir, hub_endpoint
+from openness.sources.download import Body, FileProblem, TooLarge, get, within
+from openness.sources.files import MAX_TEXT_BYTES
+from openness.sources.metadata import Malformed, evidence_from
+from openness.sources.paths import hub_endpoint, same_origin
 from openness.target import Target
 
-if TYPE_CHECKING:
-    from huggingface_hub.hf_api import ExpandModelProperty_T
-
+T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
 MAX_ATTEMPTS = 4
 BACKOFF = (0.5, 1.0, 2.0)
+TOO_LARGE = f"larger than {MAX_TEXT_BYTES // 1024} KiB"
 
 # Quiet, no side requests: set before huggingface_hub is first imported.
 for _name in ("HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_XET", "HF_HUB_DISABLE_PROGRESS_BARS"):
@@ -34,10 +40,10 @@ class HubNotFound(Exception):
 
 
 class HubUnreachable(Exception):
-    """The Hub could not answer: network, rate limit, server error, offline mode."""
+    """The Hub could not answer: network, rate limit, server error, offline mode, garbage."""
 
 
-def _quiet_library() -> None:
+def quiet_library() -> None:
     """Silence huggingface_hub's own log lines on stderr (multi-line retry chatter): every
     failure it meets is reported by openness itself, as one line or as an audit warning."""
     from huggingface_hub.utils import logging as hub_logging  # configures it when imported
@@ -46,92 +52,137 @@ def _quiet_library() -> None:
 
 
 def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
-    """Model metadata with one API call, then README/licence texts through the Hub cache."""
-    _quiet_library()
-    info = _model_info(target, timeout)
-    evidence = _evidence(info, target.repo_id)
-    records.save(evidence)
-    _read_texts(evidence, timeout)
-    return evidence
-
-
-LISTED_FIELDS: list[ExpandModelProperty_T] = [
-    "cardData", "siblings", "gated", "sha", "tags", "lastModified",
-]  # fmt: skip
-
-
-def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> list[Evidence]:
-    """Every model of an organisation, with metadata from paginated list calls (no per-model call).
-
-    Texts are not read yet: pass each to `complete`.
-    """
-    from huggingface_hub import HfApi
-
-    _quiet_library()
+    """Model metadata with one API call, then README/licence texts, all within `timeout` s."""
+    quiet_library()
+    deadline = time.monotonic() + timeout
+    info = _model_info(target, deadline, timeout)
     try:
-        listed = HfApi(endpoint=hub_endpoint()).list_models(author=author, expand=LISTED_FIELDS)
-        return [_evidence(info, info.id) for info in listed]
-    except Exception as error:
-        raise _classify(error, Target(repo_id=author)) from error
+        evidence = evidence_from(info, target.repo_id, target.revision)
+    except (Malformed, TypeError, ValueError, AttributeError) as error:
+        raise malformed(error) from error
+    return _read_texts(evidence, deadline, timeout, target.revision)
 
 
 def complete(evidence: Evidence, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
-    """Read the texts of listed evidence (sizes unknown: the 1 MiB cap applies on reading)."""
-    _quiet_library()
-    evidence = evidence.model_copy(deep=True)
-    records.save(evidence)
-    _read_texts(evidence, timeout)
-    return evidence
+    """Read the texts of listed evidence (sizes unknown: the cap applies on reading)."""
+    quiet_library()
+    deadline = time.monotonic() + timeout
+    return _read_texts(evidence.model_copy(deep=True), deadline, timeout, None)
 
 
-def _evidence(info: Any, repo_id: str) -> Evidence:
-    siblings = info.siblings
-    files = [RepoFile(path=s.rfilename, size=s.size) for s in siblings] if siblings else None
-    return Evidence(
-        repo_id=info.id or repo_id,
-        source="hub",
-        retrieved_at=datetime.now(timezone.utc),
-        revision=info.sha,
-        location=hub_endpoint(),
-        card_data=info.card_data.to_dict() if info.card_data else {},
-        tags=list(info.tags or []),
-        files=files,
-        gated=info.gated if info.gated in (False, "auto", "manual") else None,
-    )
+LISTED_FIELDS = ("cardData", "siblings", "gated", "sha", "tags", "lastModified")
+MAX_PAGES = 100
+MAX_PAGE_BYTES = 32 * 1024 * 1024
 
 
-def _model_info(target: Target, budget: float) -> Any:
-    """`model_info`, retried with backoff on 429/5xx/network errors, within `budget` seconds.
+def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> tuple[list[Evidence], str | None]:
+    """(every model of an organisation from paginated list calls, why the listing is
+    incomplete or None). Texts are not read yet: pass each to `complete`.
 
-    A Retry-After header is honoured when it fits in the budget; otherwise the Hub counts as
-    unreachable at once (the audit then falls back to the cache or the snapshot).
+    Pages are followed only within the endpoint's origin, at most MAX_PAGES of them, within
+    `timeout` seconds; a page that fails after the first ends the listing early.
     """
+    quiet_library()
+    endpoint = hub_endpoint()
+    deadline = time.monotonic() + timeout
+    query = urlencode([("author", author), *(("expand", name) for name in LISTED_FIELDS)])
+    url = f"{endpoint}/api/models?{query}"
+    found: list[Evidence] = []
+    gaps: list[str] = []
+    for page in range(MAX_PAGES):
+        try:
+            body = retrying(partial(_page, url, deadline), deadline)
+            items = json.loads(body.data)
+            if not isinstance(items, list):
+                raise Malformed("a page is not a list")
+        except Exception as error:
+            problem = _classify(error, Target(repo_id=author), timeout)
+            if page == 0:
+                raise problem from error
+            gaps.append(f"page {page + 1} could not be read: {problem}")
+            break
+        found += _listed(items, gaps)
+        link = body.links.get("next", {}).get("url")
+        if not isinstance(link, str):
+            break
+        url = urljoin(body.url, link)
+        if not same_origin(url, endpoint):
+            gaps.append("the next page is on another site; not followed")
+            break
+    else:
+        gaps.append(f"more than {MAX_PAGES} pages; not followed further")
+    return found, "; ".join(gaps) or None
+
+
+def _page(url: str, deadline: float, _remaining: float) -> Body:
+    return get(url, deadline, MAX_PAGE_BYTES)
+
+
+def _listed(items: list[Any], gaps: list[str]) -> list[Evidence]:
+    """Evidence of each well-formed entry; the malformed ones are counted in the gaps."""
+    from huggingface_hub.hf_api import ModelInfo
+
+    found = []
+    for item in items:
+        try:
+            found.append(evidence_from(ModelInfo(**item), None))  # type: ignore[no-untyped-call]
+        except Exception:  # TypeError, ValueError, Malformed...: never used
+            gaps.append("a listed model with malformed metadata was skipped")
+    return found
+
+
+def malformed(error: Exception) -> HubUnreachable:
+    return HubUnreachable(f"the Hub answered malformed metadata ({str(error)[:160]})")
+
+
+def _model_info(target: Target, deadline: float, timeout: float) -> Any:
     from huggingface_hub import HfApi
 
     api = HfApi(endpoint=hub_endpoint())
-    deadline = time.monotonic() + budget
+
+    def call(remaining: float) -> Any:
+        return api.model_info(
+            target.repo_id, revision=target.revision, files_metadata=True, timeout=remaining
+        )
+
+    try:
+        return retrying(call, deadline)
+    except Exception as error:
+        raise _classify(error, target, timeout) from error
+
+
+def retrying(call: Callable[[float], T], deadline: float) -> T:
+    """`call(remaining seconds)` in a worker thread, retried with backoff on transient errors
+    (429, 5xx, network) while the deadline allows; a Retry-After that does not fit gives up."""
     for attempt in range(MAX_ATTEMPTS):
         remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the deadline has passed")
         try:
-            return api.model_info(
-                target.repo_id,
-                revision=target.revision,
-                files_metadata=True,
-                timeout=max(0.1, min(remaining, budget)),
-            )
+            return within(remaining, partial(call, max(0.1, remaining)))
         except Exception as error:
-            problem = _classify(error, target)
-            if isinstance(problem, HubNotFound) or attempt == MAX_ATTEMPTS - 1:
-                raise problem from error
+            if attempt == MAX_ATTEMPTS - 1 or not _transient(error):
+                raise
             wait = _retry_after(error)
             wait = BACKOFF[attempt] if wait is None else wait
             if time.monotonic() + wait >= deadline:
-                raise problem from error
+                raise
             time.sleep(wait)
     raise AssertionError("unreachable")
 
 
+def _transient(error: Exception) -> bool:
+    import httpx2
+
+    if isinstance(error, FileProblem):
+        return error.retry
+    status = _status(error)
+    return isinstance(error, httpx2.TransportError) or status in (408, 429) or (status or 0) >= 500
+
+
 def _retry_after(error: Exception) -> float | None:
+    if isinstance(error, FileProblem):
+        return error.retry_after
     response: Any = getattr(error, "response", None)
     value = getattr(response, "headers", {}).get("retry-after") if response is not None else None
     try:
@@ -140,117 +191,83 @@ def _retry_after(error: Exception) -> float | None:
         return None
 
 
-def _read_texts(evidence: Evidence, timeout: float) -> None:
-    """Download and read the wanted texts, all within `timeout` seconds (the files in the cache
-    are still read once it is spent)."""
-    sizes = {file.path: file.size for file in evidence.files or []}
-    deadline = time.monotonic() + timeout
-    wanted, dropped = select_texts(list(sizes))
-    note_capped(evidence, dropped)
-    for path in wanted:
-        size = sizes[path]
-        if size is not None and size > MAX_TEXT_BYTES:
-            note_unread(evidence, path, f"larger than {MAX_TEXT_BYTES // 1024} KiB")
-            continue
-        try:
-            local = _download(evidence, path, deadline - time.monotonic())
-            data = _read_capped(Path(str(local)))
-        except TimeoutError:
-            note_unread(evidence, path, f"not downloaded within the {timeout:g} s timeout")
-            continue
-        except Exception as error:
-            note_unread(evidence, path, _download_warning(path, evidence, error))
-            continue
-        add_text(evidence, path, data)
+def _read_texts(evidence: Evidence, deadline: float, timeout: float, asked: str | None) -> Evidence:
+    """Read the wanted texts (the settled ones from the record of this commit) and record them."""
+    known = records.load(evidence.repo_id, evidence.revision)
+    settled = known.files if known else {}
+    record = records.Record(evidence=evidence.model_copy(deep=True), files=settled)
+
+    def missing(path: str, size: int | None) -> tuple[records.Outcome, bool]:
+        return _download(evidence, path, size, deadline, timeout)
+
+    records.read_texts(evidence, record.files, missing)
+    records.save(record, asked)
+    return evidence
 
 
-def _download(evidence: Evidence, path: str, budget: float) -> str:
-    """`hf_hub_download`, given up (TimeoutError) after `budget` seconds: its own retries of a
-    slow or broken download can take a minute. Out of budget, only the cache is looked at."""
-    from huggingface_hub import hf_hub_download
+def _download(
+    evidence: Evidence, path: str, size: int | None, deadline: float, timeout: float
+) -> tuple[records.Outcome, bool]:
+    """(what became of the file, whether that is settled for this commit)."""
+    if size is not None and size > MAX_TEXT_BYTES:
+        return records.Outcome(reason=TOO_LARGE), True
+    url = f"{hub_endpoint()}/{evidence.repo_id}/resolve/{evidence.revision}/{quote(path)}"
+    try:
+        body = retrying(lambda _: get(url, deadline, MAX_TEXT_BYTES), deadline)
+    except TooLarge:
+        return records.Outcome(reason=TOO_LARGE), True
+    except TimeoutError:
+        return records.Outcome(reason=f"not downloaded within the {timeout:g} s timeout"), False
+    except FileProblem as problem:
+        return records.Outcome(reason=_refusal(evidence, problem)), problem.status == 404
+    except Exception as error:  # offline mode, a malformed redirect URL, ...
+        return records.Outcome(reason=f"could not be downloaded ({type(error).__name__})"), False
+    return records.Outcome(data=body.data), True
 
-    def download(local_only: bool) -> str:
-        return str(
-            hf_hub_download(
-                evidence.repo_id,
-                path,
-                revision=evidence.revision,
-                endpoint=hub_endpoint(),
-                cache_dir=hub_cache_dir(),
-                etag_timeout=max(0.1, budget),
-                local_files_only=local_only,
-            )
+
+def _refusal(evidence: Evidence, problem: FileProblem) -> str:
+    if problem.status in (401, 403):
+        return (
+            f"HTTP {problem.status}: {evidence.repo_id} is gated or private; accept its terms "
+            f"at https://huggingface.co/{evidence.repo_id} and set HF_TOKEN"
         )
-
-    if budget <= 0:
-        try:
-            return download(local_only=True)
-        except Exception as error:
-            raise TimeoutError(path) from error
-    outcome: list[str | Exception] = []
-
-    def work() -> None:
-        try:
-            outcome.append(download(local_only=False))
-        except Exception as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=work, name=f"openness-download-{path}", daemon=True)
-    worker.start()
-    worker.join(budget)
-    if not outcome:
-        raise TimeoutError(path)
-    if isinstance(outcome[0], Exception):
-        raise outcome[0]
-    return outcome[0]
-
-
-def _read_capped(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(MAX_TEXT_BYTES + 1)
+    if problem.status == 404:
+        return "not found on the Hub (HTTP 404)"
+    return problem.reason
 
 
 def _status(error: Exception) -> int | None:
+    if isinstance(error, FileProblem):
+        return error.status
     response: Any = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
     return status if isinstance(status, int) else None
 
 
-def _classify(error: Exception, target: Target) -> Exception:
+def _classify(error: Exception, target: Target, timeout: float) -> Exception:
     from huggingface_hub.errors import (
         GatedRepoError,
         RepositoryNotFoundError,
         RevisionNotFoundError,
     )
 
+    status = _status(error)
     if isinstance(error, RevisionNotFoundError):
         return HubNotFound(f"revision {target.revision!r} of {target.repo_id} not found on the Hub")
     if isinstance(error, GatedRepoError):
         return HubNotFound(f"{target.repo_id} is gated and its metadata was refused")
-    if isinstance(error, RepositoryNotFoundError) or _status(error) in (401, 403, 404):
+    if isinstance(error, RepositoryNotFoundError) or status in (401, 403, 404):
         return HubNotFound(
             f"{target.repo_id} not found on the Hub (if it is private, set HF_TOKEN)"
         )
-    status = _status(error)
     if isinstance(error, json.JSONDecodeError):
         return HubUnreachable("the Hub answered with something that is not JSON (a proxy page?)")
     if status == 429:
         return HubUnreachable("the Hub is rate-limiting requests (HTTP 429)")
     if status is not None:
         return HubUnreachable(f"the Hub answered HTTP {status}")
+    if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
+        return HubUnreachable(f"the Hub gave no answer within {timeout:g} s")
+    if isinstance(error, TypeError | KeyError | ValueError | AttributeError):
+        return malformed(error)
     return HubUnreachable(f"the Hub could not be reached ({type(error).__name__})")
-
-
-def _download_warning(path: str, evidence: Evidence, error: Exception) -> str:
-    from huggingface_hub.errors import EntryNotFoundError, GatedRepoError
-
-    if isinstance(error, GatedRepoError) or _status(error) in (401, 403):
-        return (
-            f"{path} not readable: {evidence.repo_id} is gated; accept its terms at "
-            f"https://huggingface.co/{evidence.repo_id} and set HF_TOKEN"
-        )
-    if isinstance(error, EntryNotFoundError):
-        return f"{path} is listed but could not be downloaded (not found)"
-    status = _status(error)
-    reason = f"HTTP {status}" if status else type(error).__name__
-    return f"{path} could not be downloaded ({reason})"

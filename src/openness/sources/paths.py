@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from openness.errors import UsageError
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
 def _xdg_cache() -> Path:
@@ -26,7 +31,51 @@ def records_dir() -> Path:
 
 
 def hub_endpoint() -> str:
-    return (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    """HF_ENDPOINT (an http or https URL with a host, no query or fragment), else the Hub."""
+    value = os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, a bad IPv6 address
+        valid = False
+    if (
+        not valid
+        or parts.query
+        or parts.fragment
+        or any(ord(c) <= 32 or c == "\x7f" for c in value)
+    ):
+        raise UsageError(
+            f"HF_ENDPOINT {public_url(value)!r} is not an http(s) URL with a host "
+            "(and no spaces, query or fragment)"
+        )
+    return value.rstrip("/")
+
+
+def public_url(url: str) -> str:
+    """The URL without the user name and password it may embed (never stored or printed)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "(unparsable URL)"
+    if "@" not in parts.netloc:
+        return url
+    host = f"[{host}]" if host and ":" in host else host or ""
+    return parts._replace(netloc=host + (f":{port}" if port else "")).geturl()
+
+
+def same_origin(url: str, other: str) -> bool:
+    """Same scheme, host and port (the default one when not written)."""
+    return _origin(url) == _origin(other)
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    try:
+        parts = urlsplit(url)
+        default = {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
+    except ValueError:
+        return "", "", -1
 
 
 def offline_requested() -> bool:

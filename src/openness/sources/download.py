@@ -1,0 +1,149 @@
+"""One capped GET through huggingface_hub's HTTP session, within a deadline.
+
+The server may be hostile: the token goes only to the endpoint's own origin, redirects are
+followed by hand (a few, http/https only), the body is streamed with a byte cap that also
+bounds what a compressed body decodes to, and the deadline is checked between chunks. A
+worker thread (`within`) bounds what per-read timeouts cannot: a server trickling bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from openness.sources.paths import hub_endpoint, same_origin
+
+T = TypeVar("T")
+MAX_REDIRECTS = 5
+CHUNK_BYTES = 64 * 1024
+
+
+class TooLarge(Exception):
+    """The body is longer than the cap."""
+
+
+class FileProblem(Exception):
+    """A GET that gave no usable body. `retry`: worth trying again (network, 408/429/5xx)."""
+
+    def __init__(self, reason: str, status: int | None = None, retry: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.status, self.retry = reason, status, retry
+        self.retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    data: bytes
+    url: str
+    links: dict[Any, dict[str, str]]
+
+
+def within(seconds: float, work: Callable[[], T]) -> T:
+    """`work()` in a daemon thread, abandoned with TimeoutError after `seconds`."""
+    outcome: list[tuple[T | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((work(), None))
+        except BaseException as error:  # handed to the caller
+            outcome.append((None, error))
+
+    worker = threading.Thread(target=run, name="openness-hub", daemon=True)
+    worker.start()
+    worker.join(max(0.0, seconds))
+    if not outcome:
+        raise TimeoutError(f"no answer within {seconds:.1f} s")
+    value, error = outcome[0]
+    if error is not None:
+        raise error
+    return value  # type: ignore[return-value]  # set whenever error is None
+
+
+def get(url: str, deadline: float, cap: int) -> Body:
+    """GET `url`: at most `cap` bytes (TooLarge beyond), by `deadline` (TimeoutError)."""
+    import httpx2
+    from huggingface_hub import get_session
+    from huggingface_hub.utils._headers import build_hf_headers
+
+    endpoint = hub_endpoint()
+    for _ in range(MAX_REDIRECTS + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(url)
+        headers = build_hf_headers(token=None if same_origin(url, endpoint) else False)
+        headers["Accept-Encoding"] = "identity"
+        session = get_session()
+        request = session.build_request("GET", url, headers=headers, timeout=remaining)
+        try:
+            response = session.send(request, stream=True, follow_redirects=False)
+            try:
+                if not response.has_redirect_location:
+                    _check_status(response)
+                    return Body(_read(response, deadline, cap), url, dict(response.links))
+                url = _redirect(url, response.headers["Location"])
+            finally:
+                response.close()
+        except httpx2.TimeoutException as error:
+            raise TimeoutError(url) from error
+        except (httpx2.RemoteProtocolError, httpx2.NetworkError) as error:
+            raise FileProblem(
+                f"incomplete download ({type(error).__name__})", retry=True
+            ) from error
+        except httpx2.HTTPError as error:
+            raise FileProblem(f"could not be downloaded ({type(error).__name__})") from error
+    raise FileProblem(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _redirect(url: str, location: str) -> str:
+    target = urljoin(url, location)
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise FileProblem("redirect to a non-HTTP URL refused")
+    return target
+
+
+def _check_status(response: Any) -> None:
+    status = response.status_code
+    if status < 300:
+        return
+    problem = FileProblem(f"HTTP {status}", status, retry=status in (408, 429) or status >= 500)
+    with contextlib.suppress(ValueError):
+        problem.retry_after = max(0.0, float(response.headers.get("retry-after", "")))
+    raise problem
+
+
+def _read(response: Any, deadline: float, cap: int) -> bytes:
+    """The body, decoded if the server compressed it anyway, never more than cap + 1 bytes."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise FileProblem(f"served with an unsupported Content-Encoding ({encoding[:40]!r})")
+    inflate = None if encoding == "identity" else zlib.decompressobj(zlib.MAX_WBITS | 32)
+    declared = response.headers.get("content-length", "")
+    if inflate is None and declared.isdigit() and int(declared) > cap:
+        raise TooLarge(declared)
+    body = bytearray()
+    for chunk in response.iter_raw(CHUNK_BYTES):
+        if time.monotonic() > deadline:
+            raise TimeoutError(str(response.url))
+        body += _inflated(inflate, chunk, cap + 1 - len(body))
+        if len(body) > cap:
+            raise TooLarge(str(len(body)))
+    if inflate is not None and not inflate.eof:
+        raise FileProblem("incomplete download (compressed body cut short)", retry=True)
+    return bytes(body)
+
+
+def _inflated(inflate: Any, chunk: bytes, room: int) -> bytes:
+    """The chunk as decoded, at most `room` bytes plus one when more is pending."""
+    if inflate is None:
+        return chunk
+    try:
+        data: bytes = inflate.decompress(chunk, max(room, 1))
+    except zlib.error as error:
+        raise FileProblem(f"could not be decompressed ({error})") from error
+    return data + (b"+" if inflate.unconsumed_tail else b"")

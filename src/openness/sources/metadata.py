@@ -1,0 +1,100 @@
+"""Hub metadata checked before use: the server may be the audited party's (an HF_ENDPOINT mirror).
+
+A commit id must be 40 lowercase hex digits before it names a cache record or a download; a
+repo id must be a plain `org/name`; file names must be short relative POSIX paths. Anything
+else is malformed: a bad commit or id rejects the answer, a bad file name is dropped with a
+warning (and leaves the licence terms unknown when it looks like a licence file).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any, TypeGuard
+
+from openness.evidence import Evidence, RepoFile, hub_repo_id
+from openness.sources.files import is_licence_file
+from openness.sources.local import MAX_LISTED_FILES
+from openness.sources.paths import hub_endpoint, public_url
+
+SHA = re.compile(r"[0-9a-f]{40}")
+MAX_PATH_LENGTH = 1024
+
+
+class Malformed(ValueError):
+    """The Hub's answer does not have the shape openness relies on."""
+
+
+def is_sha(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and SHA.fullmatch(value) is not None
+
+
+def valid_repo_id(value: object) -> str | None:
+    """The value when it is a plain Hub repo id (`org/name`), else None."""
+    return value if isinstance(value, str) and hub_repo_id(value) == value else None
+
+
+def safe_path(value: object) -> str | None:
+    """The value when it is a relative POSIX path safe to name a file, else None."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_PATH_LENGTH:
+        return None
+    if value.startswith("/") or "\\" in value:
+        return None
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in value):
+        return None
+    if any(part in ("", ".", "..") for part in value.split("/")):
+        return None
+    return value
+
+
+def evidence_from(info: Any, requested: str | None, revision: str | None = None) -> Evidence:
+    """Evidence from a huggingface_hub ModelInfo, or Malformed.
+
+    `requested` is the repo id asked for (None for a listing entry); `revision` the revision
+    asked for, which the answer's commit must equal when it is a commit id.
+    """
+    repo_id, sha = valid_repo_id(info.id), info.sha
+    if repo_id is None:
+        raise Malformed(f"repo id {str(info.id)[:80]!r}")
+    if requested is not None and repo_id.lower() != requested.lower():
+        raise Malformed(f"metadata of {repo_id} when {requested} was asked for")
+    if not is_sha(sha) or (is_sha(revision) and sha != revision):
+        raise Malformed(f"commit id {str(sha)[:80]!r}")
+    tags = info.tags or []
+    if not isinstance(tags, list):
+        raise Malformed("tags are not a list")
+    evidence = Evidence(
+        repo_id=repo_id,
+        source="hub",
+        retrieved_at=datetime.now(timezone.utc),
+        revision=sha,
+        location=public_url(hub_endpoint()),
+        card_data=info.card_data.to_dict() if info.card_data else {},
+        tags=tags,
+        gated=info.gated if info.gated in (False, "auto", "manual") else None,
+    )
+    if info.siblings is not None:
+        evidence.files = _files(evidence, info.siblings)
+    return evidence
+
+
+def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:
+    if not isinstance(siblings, list):
+        raise Malformed("the file list is not a list")
+    files: list[RepoFile] = []
+    for sibling in siblings[:MAX_LISTED_FILES]:
+        name = getattr(sibling, "rfilename", None)
+        path = safe_path(name)
+        if path is None:
+            shown = repr(name)[:120]
+            evidence.warnings.append(f"the Hub listed a malformed file name, ignored: {shown}")
+            if isinstance(name, str) and is_licence_file(name.replace("\\", "/")[-200:]):
+                evidence.unread_file(shown, "its name is malformed")
+            continue
+        size = getattr(sibling, "size", None)
+        valid_size = isinstance(size, int) and not isinstance(size, bool) and size >= 0
+        files.append(RepoFile(path=path, size=size if valid_size else None))
+    if len(siblings) > MAX_LISTED_FILES:
+        evidence.unread_file(".", f"more than {MAX_LISTED_FILES} files listed; the rest ignored")
+    return files
