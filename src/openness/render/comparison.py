@@ -1,4 +1,7 @@
-"""Renderers for `openness compare`: a rich table, JSON, or Markdown for a PR comment."""
+"""Renderers for `openness compare`: a rich table, JSON, or Markdown for a PR comment.
+
+Cells hold repo text (licence names): `inert` in the table, escaped in JSON and Markdown.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from openness.compare import Comparison
 from openness.render import RenderOptions
 from openness.render.markdown import markdown_escape
 from openness.render.terminal import console_into
-from openness.textnorm import strip_control
+from openness.render.untrusted import inert, json_document
 
 _STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
           "met": "green", "pass": "green", "yes": "green", "absent": "green"}  # fmt: skip
@@ -28,12 +31,12 @@ def render_comparison_table(
 ) -> str:
     table = Table("")
     for audit in comparison.audits:
-        table.add_column(Text(strip_control(audit.model.id)))
+        table.add_column(Text(inert(audit.model.id)))
     for row in comparison.rows:
         if only_differences and not row.differs:
             continue
-        label = Text(row.label, style="bold" if row.differs else "")
-        cells = [Text(value, style=_STYLE.get(value, "")) for value in row.values]
+        label = Text(inert(row.label), style="bold" if row.differs else "")
+        cells = [Text(inert(value), style=_STYLE.get(value, "")) for value in row.values]
         table.add_row(Text("≠ ", style="yellow") + label if row.differs else label, *cells)
     buffer = StringIO()
     console_into(buffer, options).print(table)
@@ -46,7 +49,7 @@ def render_comparison_json(
     if only_differences:
         rows = [row for row in comparison.rows if row.differs]
         comparison = comparison.model_copy(update={"rows": rows})
-    return comparison.model_dump_json(indent=2) + "\n"
+    return json_document(comparison.model_dump(mode="json"))
 
 
 def render_comparison_markdown(
@@ -55,5 +58,6 @@ def render_comparison_markdown(
     models = [markdown_escape(a.model.id) for a in comparison.audits]
     lines = ["| | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
     for label, values in _visible(comparison, only_differences):
-        lines.append(f"| {markdown_escape(label)} | " + " | ".join(values) + " |")
+        cells = [markdown_escape(value) for value in values]
+        lines.append(f"| {markdown_escape(label)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@ One `machine-learning-model` component per audited model: the repo id as name, t
 version, a `pkg:huggingface` purl when the revision is a commit sha, the Hub page as external
 reference, the concluded licence (an SPDX id or expression when known, else a named licence)
 and `openness:*` properties for the verdicts. The library has no model-card support yet, so the
-`modelCard` (rubric criteria as properties) is added to the serialised JSON here.
+`modelCard` (rubric criteria as properties) is added to the serialised JSON here. Repo text is
+put on one line (`one_line`) and the JSON text escapes hidden characters.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from cyclonedx.output.json import JsonV1Dot6
 from packageurl import PackageURL
 
 from openness.render import RenderOptions
+from openness.render.untrusted import json_document, one_line
 from openness.report import Audit, Report
-from openness.textnorm import strip_control
 
 HUB_URL = "https://huggingface.co/"
 PROPERTY_LIMIT = 500
@@ -37,12 +38,13 @@ _NOT_A_LICENCE = {"", "unknown", "none", "noassertion", "other"}
 
 
 def _text(value: object, limit: int = PROPERTY_LIMIT) -> str:
-    clean = strip_control("" if value is None else str(value)).strip()
+    """Untrusted text for a BOM field: one line, at most `limit` characters."""
+    clean = one_line(value).strip()
     return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
 
 
 def _bom_ref(audit: Audit) -> str:
-    return f"model:{_text(audit.model.id, 300)}@{audit.model.revision or 'unknown'}"
+    return f"model:{_text(audit.model.id, 300)}@{_text(audit.model.revision or 'unknown', 100)}"
 
 
 def model_purl(model_id: str, revision: str | None) -> PackageURL | None:
@@ -111,7 +113,7 @@ def model_component(audit: Audit) -> Component:
         references.append(
             ExternalReference(
                 type=ExternalReferenceType.WEBSITE,
-                url=XsUri(HUB_URL + strip_control(model.id)),
+                url=XsUri(HUB_URL + one_line(model.id)),
                 comment="Hugging Face Hub repository",
             )
         )
@@ -166,4 +168,4 @@ def cyclonedx_bom(report: Report) -> dict[str, Any]:
 
 def render_cyclonedx(report: Report, options: RenderOptions) -> str:
     """The report as a CycloneDX 1.6 ML-BOM (JSON text)."""
-    return json.dumps(cyclonedx_bom(report), indent=2, ensure_ascii=False) + "\n"
+    return json_document(cyclonedx_bom(report))

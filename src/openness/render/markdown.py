@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from openness.render import RenderOptions
+from openness.render.untrusted import one_line
 from openness.report import Audit, Criterion, PolicyOutcome, Report, Rubric
-from openness.textnorm import strip_control
 
 QUOTE_LIMIT = 160
 TEXT_LIMIT = 600
@@ -39,11 +39,11 @@ def truncate(text: str, limit: int) -> str:
 def markdown_escape(text: object, limit: int | None = None) -> str:
     """Untrusted text made inert on one Markdown line or inside a table cell.
 
-    Control characters and terminal escapes are removed, whitespace (newlines included) is
+    The text is put on one line (`one_line`: hidden characters shown as escapes), whitespace is
     collapsed to single spaces, the text is cut to `limit` characters, Markdown and HTML
     punctuation is backslash-escaped, autolinks are broken and @mentions neutralised.
     """
-    flat = _SPACE.sub(" ", strip_control("" if text is None else str(text))).strip()
+    flat = _SPACE.sub(" ", one_line(text)).strip()
     if limit is not None:
         flat = truncate(flat, limit)
     escaped = _SPECIAL.sub(r"\\\1", flat)

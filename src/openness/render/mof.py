@@ -1,11 +1,35 @@
-"""`--format mof`: a MOF YAML draft (the Model Openness Tool's schema) for each audited model."""
+"""`--format mof`: a MOF YAML draft (the Model Openness Tool's schema) for each audited model.
+
+Repo text (licence names, file names) keeps its value: a string holding hidden characters or
+`##[` is written double-quoted, those characters as escapes, and no line is ever folded.
+"""
 
 from __future__ import annotations
+
+import json
 
 import yaml
 
 from openness.render import RenderOptions
+from openness.render.untrusted import escape_serialised, hidden
 from openness.report import Audit, Report
+
+
+class _Dumper(yaml.SafeDumper):
+    """Double-quoted scalars as JSON string literals (valid YAML), hidden characters escaped."""
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        literal = escape_serialised(json.dumps(text, ensure_ascii=False), yaml=True)
+        self.write_indicator(literal, True)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    quoted = "##[" in value or any(hidden(char) for char in value)
+    style = '"' if quoted else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def mof_document(audit: Audit) -> dict[str, object]:
@@ -36,4 +60,6 @@ def mof_document(audit: Audit) -> dict[str, object]:
 def render_mof(report: Report, options: RenderOptions) -> str:
     """One YAML document per audit (separated by `---`)."""
     documents = [mof_document(audit) for audit in report.audits]
-    return yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True)
+    return yaml.dump_all(
+        documents, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30
+    )

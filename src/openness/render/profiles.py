@@ -1,8 +1,10 @@
-"""Renderers for the licence knowledge base (`openness licenses list|show`)."""
+"""Renderers for the licence knowledge base (`openness licenses list|show`).
+
+Profile text goes through the same guards as repo text: `inert` in tables, escaped in JSON.
+"""
 
 from __future__ import annotations
 
-import json
 from io import StringIO
 
 from rich.table import Table
@@ -11,6 +13,7 @@ from rich.text import Text
 from openness.knowledge import LicenseProfile
 from openness.render import OutputFormat, RenderOptions
 from openness.render.terminal import console_into
+from openness.render.untrusted import inert, json_document
 
 _OSI = {True: "yes", False: "no", None: "?"}
 
@@ -20,18 +23,19 @@ def render_profiles(
 ) -> str:
     """All profiles: a table, or a JSON list."""
     if output_format is OutputFormat.json:
-        return json.dumps([p.model_dump(mode="json") for p in profiles], indent=2) + "\n"
+        return json_document([p.model_dump(mode="json") for p in profiles])
     table = Table("id", "name", "kind", "SPDX", "OSI", "clauses")
     for profile in profiles:
         kinds = ", ".join(c.kind for c in profile.clauses)
-        table.add_row(
+        cells = (
             profile.id,
-            Text(profile.name),
+            profile.name,
             profile.kind,
             profile.spdx_id or "-",
             _OSI[profile.osi_approved],
             kinds if profile.clauses_profiled else "not profiled",
         )
+        table.add_row(*(Text(inert(cell)) for cell in cells))
     buffer = StringIO()
     console_into(buffer, options).print(table)
     return buffer.getvalue()
@@ -42,7 +46,7 @@ def render_profile(
 ) -> str:
     """One profile in full."""
     if output_format is OutputFormat.json:
-        return profile.model_dump_json(indent=2) + "\n"
+        return json_document(profile.model_dump(mode="json"))
     grid = Table.grid(padding=(0, 2))
     rows = [
         ("id", profile.id),
@@ -58,12 +62,12 @@ def render_profile(
         ("summary", profile.summary),
     ]
     for label, value in rows:
-        grid.add_row(Text(label, style="bold"), Text(value))
+        grid.add_row(Text(label, style="bold"), Text(inert(value)))
     buffer = StringIO()
     console = console_into(buffer, options)
     console.print(grid)
     if not profile.clauses_profiled:
         console.print(Text("clauses: not profiled (read the licence text)"))
     for clause in profile.clauses:
-        console.print(Text.assemble((f"  {clause.kind}: ", "red"), clause.summary))
+        console.print(Text.assemble((f"  {clause.kind}: ", "red"), inert(clause.summary)))
     return buffer.getvalue()

@@ -4,6 +4,8 @@ Rules: one per restrictive-clause kind found (`clause/<kind>`, level warning), o
 criterion that is not met (`osd/osd-5`, `osaid/osaid-use`..., level error) and one per policy
 rule passed in by the policy engine (`policy/<rule>`, level error).
 
+Repo text is put on one line (`one_line`) and the JSON text escapes hidden characters.
+
 Code scanning needs a file and line for every result: a model found by a code scan is placed
 where it was found (`locations[model_id]`), any other at line 1 of `default_path` (the policy
 file), with the model id as the result's logical location.
@@ -12,14 +14,13 @@ file), with the model id as the result's logical location.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import quote
 
 from openness.render import RenderOptions
+from openness.render.untrusted import json_document, one_line
 from openness.report import Audit, Report
-from openness.textnorm import strip_control
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -37,8 +38,8 @@ Locations = Mapping[str, tuple[str, int]]
 
 
 def sarif_text(text: object, limit: int = MESSAGE_LIMIT) -> str:
-    """Untrusted text for a SARIF message: no control characters, at most `limit` characters."""
-    clean = strip_control("" if text is None else str(text)).strip()
+    """Untrusted text for a SARIF message: one line, at most `limit` characters."""
+    clean = one_line(text).strip()
     return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
 
 
@@ -71,7 +72,7 @@ class _Run:
         path, line = self.locations.get(model, (self.default_path, 1))
         return {
             "physicalLocation": {
-                "artifactLocation": {"uri": quote(strip_control(path).replace("\\", "/"))},
+                "artifactLocation": {"uri": quote(one_line(path.replace("\\", "/")))},
                 "region": {"startLine": max(int(line), 1)},
             },
             "logicalLocations": [{"fullyQualifiedName": sarif_text(model, 300), "kind": "module"}],
@@ -184,4 +185,4 @@ def render_sarif(
 ) -> str:
     """The report as a SARIF 2.1.0 log (JSON text)."""
     log = sarif_log(report, violations, locations, default_path)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_document(log)

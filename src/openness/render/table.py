@@ -1,4 +1,8 @@
-"""The human report for a terminal, built with rich. Repo text is never parsed as markup."""
+"""The human report for a terminal, built with rich.
+
+Repo text is never parsed as markup and goes through `inert`: one line, no hidden characters,
+no workflow-command markers.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,21 @@ from rich.text import Text
 
 from openness.render import RenderOptions
 from openness.render.terminal import console_into
+from openness.render.untrusted import inert
 from openness.report import Audit, PolicyOutcome, Report
-from openness.textnorm import strip_control
 
 _STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
 _VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "unknown": "bold yellow"}
 
 
 def _safe(value: object) -> Text:
-    """Untrusted text as a plain Text (no markup, no control characters)."""
-    return Text(strip_control("" if value is None else str(value)))
+    """Untrusted text as a plain, inert Text."""
+    return Text(inert(value))
 
 
 def _audit_view(audit: Audit) -> RenderableType:
     parts: list[RenderableType] = []
-    header = Text.assemble(("● ", "bold"), (strip_control(audit.model.id), "bold"))
+    header = Text.assemble(("● ", "bold"), (inert(audit.model.id), "bold"))
     header.append(
         _safe(
             f"  (source: {audit.model.provenance()}; revision: {audit.model.revision or 'unknown'})"
@@ -108,7 +112,7 @@ def _policy_view(outcome: PolicyOutcome) -> RenderableType:
     ]
     for result in outcome.results:
         mark = ("✔ ", "green") if result.passed else ("✘ ", "red")
-        line = Text.assemble(mark, (strip_control(result.model), "bold"))
+        line = Text.assemble(mark, (inert(result.model), "bold"))
         if result.waived_by:
             line.append(" (waived: ")
             line.append(_safe(result.waived_by))
