@@ -21,6 +21,7 @@ import json
 import re
 import socket
 import struct
+import sys
 import threading
 import uuid
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,9 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 import yaml
 
 Gated = Literal[False, "auto", "manual"]
-FaultKind = Literal["respond", "delay", "reset", "truncate", "redirect_loop", "content"]
+FaultKind = Literal[
+    "respond", "delay", "reset", "truncate", "redirect_loop", "content", "headers", "trickle"
+]
 
 LFS_POINTER = "version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {size}\n"
 # What the Hub's default .gitattributes (plus images) sends to LFS; anything >= 10 MB must be LFS.
@@ -204,12 +207,15 @@ class FakeRepo:
 
 @dataclass
 class Reply:
-    """An HTTP answer. `length` overrides Content-Length (HEAD on a large LFS file)."""
+    """An HTTP answer. `length` overrides Content-Length (HEAD on a large LFS file, or a lie);
+    -1 sends none and ends the body by closing the connection. `close` drops the connection
+    after the body (so a Content-Length larger than the body ends in a cut)."""
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     length: int | None = None
+    close: bool = False
 
 
 def json_reply(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -339,6 +345,16 @@ def content(where: str, data: bytes, times: int | None = None) -> Fault:
     return Fault(where, "content", times, reply=Reply(200, body=data))
 
 
+def extra_headers(where: str, headers: dict[str, str], times: int | None = None) -> Fault:
+    """The real answer with these headers added or replaced (hostile ETag, X-Repo-Commit...)."""
+    return Fault(where, "headers", times, reply=Reply(200, headers))
+
+
+def trickle(where: str, seconds: float, size: int = 1, times: int | None = None) -> Fault:
+    """The real answer, its body sent `size` bytes every `seconds` (defeats per-read timeouts)."""
+    return Fault(where, "trickle", times, seconds=seconds, keep=size)
+
+
 def oversized(where: str, size: int, times: int | None = None) -> Fault:
     """A text file of at least `size` bytes."""
     return content(where, b"Lorem ipsum dolor sit amet. " * (size // 28 + 1), times)
@@ -381,7 +397,7 @@ class HubReplay:
         self.page_size = page_size
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -431,6 +447,10 @@ class HubReplay:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     def sleep(self, seconds: float) -> None:
         """Sleep, but wake up when the server stops."""
@@ -553,6 +573,13 @@ class HubReplay:
         return Reply(200, headers, length=size)
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that closed or reset its connection (it gave up on a body) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _flag(query: dict[str, list[str]], name: str) -> bool:
     return query.get(name, [""])[0].lower() in ("true", "1")
 
@@ -567,6 +594,8 @@ def _apply(fault: Fault | None, reply: Reply, target: str) -> Reply:
         return Reply(302, {"Location": target})
     if fault.kind == "truncate":
         return replace(reply, body=reply.body[: fault.keep], length=None)
+    if fault.kind == "headers" and fault.reply is not None:
+        return replace(reply, headers={**reply.headers, **fault.reply.headers})
     if fault.kind == "content" and fault.reply is not None and reply.status == 200:
         data = fault.reply.body
         headers = {k: v for k, v in reply.headers.items() if not k.startswith("X-Linked")}
@@ -613,29 +642,49 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                 headers={name.lower(): value for name, value in self.headers.items()},
             )
             fault = hub.record(request)
-            hub.sleep(hub.latency + (fault.seconds if fault else 0.0))
+            waits = fault is not None and fault.kind != "trickle"
+            hub.sleep(hub.latency + (fault.seconds if fault and waits else 0.0))
             if fault and fault.kind == "reset" and self.command == "HEAD":
                 return self._drop()
             reply = _apply(fault, hub.answer(request, url.path), self.path)
             if self.command == "GET":
                 reply = _apply_range(reply, self.headers.get("Range"))
             try:
-                self._send(reply, fault.keep if fault and fault.kind == "reset" else None)
+                if fault and fault.kind == "trickle":
+                    self._trickle(reply, fault)
+                else:
+                    self._send(reply, fault.keep if fault and fault.kind == "reset" else None)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client gave up (e.g. its timeout fired)
 
         def _send(self, reply: Reply, cut: int | None) -> None:
+            self._headers(reply)
+            if self.command != "HEAD":
+                self.wfile.write(reply.body if cut is None else reply.body[:cut])
+            if cut is not None or reply.close or reply.length == -1:
+                self._drop()
+
+        def _headers(self, reply: Reply) -> None:
             self.send_response(reply.status)
             self.send_header("X-Request-Id", f"Root=1-{uuid.uuid4().hex}")
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             size = len(reply.body) if reply.length is None else reply.length
-            self.send_header("Content-Length", str(size))
+            if size >= 0:
+                self.send_header("Content-Length", str(size))
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(reply.body if cut is None else reply.body[:cut])
-            if cut is not None:
-                self._drop()
+
+        def _trickle(self, reply: Reply, fault: Fault) -> None:
+            """Headers at once, then `fault.keep` body bytes every `fault.seconds`."""
+            self._headers(reply)
+            body = reply.body if self.command != "HEAD" else b""
+            for start in range(0, len(body), max(fault.keep, 1)):
+                if hub.stopping:
+                    break
+                self.wfile.write(body[start : start + max(fault.keep, 1)])
+                self.wfile.flush()
+                hub.sleep(fault.seconds)
+            self._drop()
 
         def _drop(self) -> None:
             """Close the connection without lingering once the handler returns (SO_LINGER 0)."""
