@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
@@ -15,6 +14,8 @@ import typer
 
 from openness import __version__
 from openness.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_POLICY_FAILED,
     EXIT_UNOBTAINABLE,
     EXIT_USAGE,
@@ -27,12 +28,13 @@ if TYPE_CHECKING:
     from openness.audit import Auditor
     from openness.evidence import Evidence
     from openness.policy import Policy
-    from openness.report import Audit, Report
+    from openness.report import Audit, PolicyOutcome, Report
     from openness.scan import ModelReference
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 the audit ran (whatever it found); 1 a policy failed; "
-    "2 bad input or usage; 3 a model or its evidence could not be obtained."
+    "2 bad input or usage; 3 a model or its evidence could not be obtained; "
+    "4 internal error (never lowered by any option); 130 interrupted."
 )
 
 app = typer.Typer(
@@ -49,10 +51,21 @@ app = typer.Typer(
 Jobs = Annotated[
     int, typer.Option("--jobs", "-j", min=1, max=64, help="Models audited concurrently.")
 ]
+MAX_TIMEOUT = 3600.0
+
+
+def _finite_timeout(value: float) -> float:
+    if not 1.0 <= value <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise typer.BadParameter(f"must be a number of seconds from 1 to {MAX_TIMEOUT:g}")
+    return value
+
+
 Timeout = Annotated[
     float,
     typer.Option(
-        "--timeout", min=1.0, help="Seconds allowed per model for Hub requests and retries."
+        "--timeout",
+        callback=_finite_timeout,
+        help="Seconds allowed per model for its metadata, files and base models together.",
     ),
 ]
 ModelsFile = Annotated[
@@ -69,10 +82,10 @@ Output = Annotated[
 
 
 def _say(message: str) -> None:
-    """One diagnostic line on stderr (control characters removed)."""
-    from openness.textnorm import strip_control
+    """One diagnostic line on stderr (see `openness.output.say`)."""
+    from openness.output import say
 
-    print(f"openness: {strip_control(message)}", file=sys.stderr)
+    say(message)
 
 
 @contextmanager
@@ -102,23 +115,10 @@ def _root(
 
 
 def _write(text: str, output: Path | None) -> None:
-    """Print to stdout, or replace `output` atomically (never half-written)."""
-    if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader went away (`| head`): the exit code stands
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    folder = output.resolve().parent
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".openness-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, output)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from error
-    _say(f"report written to {output}")
+    """Print to stdout, or replace `output` atomically (see `openness.output.write_report`)."""
+    from openness.output import write_report
+
+    write_report(text, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -164,9 +164,12 @@ def _list_author(author: str, offline: bool, timeout: float) -> list[Evidence]:
     if offline:
         raise UsageError("--author needs the Hub; it cannot be used with --offline")
     try:
-        return list(hub.list_author(author, timeout))
+        listed, incomplete = hub.list_author(author, timeout)
     except (hub.HubNotFound, hub.HubUnreachable) as error:
         raise EvidenceUnavailable(f"models of {author}: {error}") from error
+    if incomplete:
+        raise EvidenceUnavailable(f"models of {author}: listing incomplete ({incomplete})")
+    return listed
 
 
 def _split_revision(model: str) -> tuple[str, str | None]:
@@ -192,9 +195,15 @@ def _audit_all(
 
     auditor = Auditor(offline=offline, timeout=timeout)
     report = Report(tool=ToolInfo(version=__version__), audits=[])
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, _progress(len(models)) as advance:
-        futures = [pool.submit(_audit_one, auditor, model, revision, advance) for model in models]
-        outcomes = [future.result() for future in futures]
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        with _progress(len(models)) as advance:
+            futures = [
+                pool.submit(_audit_one, auditor, model, revision, advance) for model in models
+            ]
+            outcomes = [future.result() for future in futures]
+    finally:  # on Ctrl-C, do not wait for audits in flight
+        pool.shutdown(wait=False, cancel_futures=True)
     worst = 0
     for model, outcome in zip(models, outcomes, strict=True):
         if isinstance(outcome, tuple):
@@ -222,8 +231,9 @@ def _audit_one(
     except Exception as error:  # a bug must not end in a traceback for the user
         if os.environ.get("OPENNESS_DEBUG"):
             raise
-        return EXIT_UNOBTAINABLE, (
-            f"{model}: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details"
+        name = model if isinstance(model, str) else model.repo_id
+        return EXIT_INTERNAL, (
+            f"{name}: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details"
         )
     finally:
         advance()
@@ -306,21 +316,12 @@ def check(
         found = _scan([*(scan or []), *files])
     names += [ref.repo_id + (f"@{ref.revision}" if ref.revision else "") for ref in found]
     names = list(dict.fromkeys(names))
-    if not names:
+    if not names and not (scan or files):
         _say("error: no models to check (give MODEL arguments, --from-file or --scan)")
-        raise typer.Exit(0 if scan or files else EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
     report, worst = _audit_all(names, None, offline, jobs, timeout)
-    report.policy = policies.check(policy, source, report.audits)
-    if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
-        worst = 0
-    if worst < EXIT_USAGE and not report.policy.passed:
-        worst = EXIT_POLICY_FAILED
-    for result in report.policy.results:
-        if not result.passed:
-            rules = ", ".join(
-                dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
-            )
-            _say(f"policy failed: {result.model}: {rules}")
+    report.policy = policies.check(policy, source, report.audits, report.errors)
+    worst = _check_exit_code(report.policy, worst, unknown)
     locations: dict[str, tuple[str, int]] = {}
     for ref in found:
         locations.setdefault(ref.repo_id, (ref.path, ref.line))
@@ -331,6 +332,29 @@ def check(
         policy_path=source if not source.startswith("preset:") else ".openness.yml",
     )
     _finish(renderer_for(output_format)(report, options), output, worst)
+
+
+def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:
+    """Say why the gate did not pass; the exit code: failures and internal errors always
+    count, unobtainable evidence unless `--unknown warn`."""
+    for result in outcome.results:
+        if not result.passed:
+            rules = ", ".join(
+                dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
+            )
+            _say(f"policy failed: {result.model}: {rules}")
+    if outcome.status == "incomplete":
+        missing = ", ".join(failure.model for failure in outcome.not_audited)
+        _say(
+            f"policy incomplete: not audited: {missing}"
+            if missing
+            else "policy incomplete: nothing to gate (no model references found)"
+        )
+    if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
+        worst = 0
+    if outcome.status == "failed" and worst < EXIT_USAGE:
+        worst = EXIT_POLICY_FAILED
+    return worst
 
 
 def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, str]:
@@ -383,10 +407,18 @@ def scan_command(
 
 def _models_list(path: Path) -> list[str]:
     """`org/name` or `org/name@revision` per line; `#` starts a comment."""
+    from openness.sources.files import read_regular
+
+    limit = 4 * 1024 * 1024
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read models list {path}: {error}") from None
+        data = read_regular(path, limit)
+        if len(data) > limit:
+            raise UsageError(f"models list {path} is larger than {limit // 1024 // 1024} MiB")
+        lines = data.decode("utf-8").splitlines()
+    except OSError as error:
+        raise UsageError(f"cannot read models list {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read models list {path}: not UTF-8 text") from None
     return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
@@ -527,6 +559,12 @@ def _width() -> int:
     return max(80, min(shutil.get_terminal_size((100, 24)).columns, 160))
 
 
+def _exit_now(code: int) -> None:
+    """Exit without waiting for audits still in flight (worker threads, slow servers)."""
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main() -> None:
     """Console entry point: usage errors exit 2 with one line, never a traceback."""
     try:
@@ -547,10 +585,13 @@ def main() -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         _say("interrupted")
-        sys.exit(EXIT_USAGE)
+        _exit_now(EXIT_INTERRUPTED)
     except Exception as error:  # never a traceback for the user
         if os.environ.get("OPENNESS_DEBUG"):
             raise
         _say(f"error: internal error ({type(error).__name__}); set OPENNESS_DEBUG=1 for details")
-        sys.exit(EXIT_UNOBTAINABLE)
+        sys.exit(EXIT_INTERNAL)
+    if code == EXIT_INTERRUPTED:  # the command parser's answer to Ctrl-C
+        _say("interrupted")
+        _exit_now(EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
