@@ -387,22 +387,22 @@ def scan_command(
     ] = OutputFormat.table,
 ) -> None:
     """List the Hugging Face models referenced in code, configs, Dockerfiles and notebooks."""
-    import json
+    from openness.render.untrusted import json_document
 
     with _reported():
         found = _scan(paths)
     if output_format is OutputFormat.json:
         payload = [reference.model_dump(mode="json") for reference in found]
-        _write(json.dumps(payload, indent=2) + "\n", None)
+        _write(json_document(payload), None)
         return
-    from openness.textnorm import strip_control
+    from openness.render.untrusted import inert
 
     lines = []
     for ref in found:
         revision = f"@{ref.revision}" if ref.revision else ""
         cell = f"[cell {ref.cell}]" if ref.cell is not None else ""
         lines.append(f"{ref.path}{cell}:{ref.line}: {ref.repo_id}{revision} ({ref.kind})")
-    _write("".join(strip_control(line) + "\n" for line in lines), None)
+    _write("".join(inert(line) + "\n" for line in lines), None)
 
 
 def _models_list(path: Path) -> list[str]:
@@ -438,17 +438,16 @@ def mof_command(
     ] = OutputFormat.table,
 ) -> None:
     """Grade MOF YAML files against the Model Openness Framework: class and progress."""
-    import json
-
     from openness.mof import evaluate_mof, load_mof_yaml
+    from openness.render.untrusted import json_document
 
     with _reported():
         results = [evaluate_mof(load_mof_yaml(path), normalise=normalise) for path in files]
     if output_format is OutputFormat.json:
         payload = [result.model_dump(mode="json") for result in results]
-        _write(json.dumps(payload, indent=2) + "\n", None)
+        _write(json_document(payload), None)
         return
-    from openness.textnorm import strip_control
+    from openness.render.untrusted import inert
 
     lines = []
     for path, result in zip(files, results, strict=True):
@@ -459,7 +458,7 @@ def mof_command(
             for component in result.components
             if component.required and component.status != "included"
         ]
-    _write("".join(strip_control(line) + "\n" for line in lines), None)
+    _write("".join(inert(line) + "\n" for line in lines), None)
 
 
 @app.command(epilog=EXIT_CODES_HELP)

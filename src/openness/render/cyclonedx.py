@@ -157,6 +157,9 @@ def cyclonedx_bom(report: Report) -> dict[str, Any]:
     )
     for audit in report.audits:
         bom.components.add(model_component(audit))
+    for failure in report.errors:
+        value = _text(f"{failure.model} (exit {failure.exit_code}): {failure.message}")
+        bom.metadata.properties.add(Property(name="openness:not-audited", value=value))
     document: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
     cards = {_bom_ref(audit): _model_card(audit) for audit in report.audits}
     for component in document.get("components", []):

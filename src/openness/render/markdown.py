@@ -165,7 +165,9 @@ def _audit(audit: Audit) -> list[str]:
 
 def _policy(outcome: PolicyOutcome) -> list[str]:
     """The gate's verdict first: what failed, by which rule, with which evidence."""
-    verdict = "passed ✅" if outcome.passed else "failed ❌"
+    verdict = {"passed": "passed ✅", "failed": "failed ❌", "incomplete": "incomplete ⚠️"}[
+        outcome.status
+    ]
     lines = [f"### Policy {markdown_escape(outcome.source)}: {verdict}", ""]
     for result in outcome.results:
         mark = "✅" if result.passed else "❌"

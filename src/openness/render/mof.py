@@ -11,7 +11,7 @@ import json
 import yaml
 
 from openness.render import RenderOptions
-from openness.render.untrusted import escape_serialised, hidden
+from openness.render.untrusted import escape_serialised, hidden, inert
 from openness.report import Audit, Report
 
 
@@ -60,6 +60,10 @@ def mof_document(audit: Audit) -> dict[str, object]:
 def render_mof(report: Report, options: RenderOptions) -> str:
     """One YAML document per audit (separated by `---`)."""
     documents = [mof_document(audit) for audit in report.audits]
-    return yaml.dump_all(
+    missing = "".join(
+        f"# not audited: {inert(failure.model)}: {inert(failure.message)}\n"
+        for failure in report.errors
+    )
+    return missing + yaml.dump_all(
         documents, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30
     )

@@ -100,13 +100,29 @@ def render_table(report: Report, options: RenderOptions) -> str:
     console = console_into(buffer, options)
     for audit in report.audits:
         console.print(_audit_view(audit))
+    if report.errors:
+        console.print(Text("Not audited", style="bold underline"))
+        for failure in report.errors:
+            console.print(
+                Text.assemble(
+                    ("✘ ", "red"), (inert(failure.model), "bold"), " ", _safe(failure.message)
+                )  # fmt: skip
+            )
+        console.print(Text(""))
     if report.policy:
         console.print(_policy_view(report.policy))
     return buffer.getvalue()
 
 
+_VERDICTS = {
+    "passed": ("PASSED", "bold green"),
+    "failed": ("FAILED", "bold red"),
+    "incomplete": ("INCOMPLETE: not every requested model was audited", "bold yellow"),
+}
+
+
 def _policy_view(outcome: PolicyOutcome) -> RenderableType:
-    verdict = ("PASSED", "bold green") if outcome.passed else ("FAILED", "bold red")
+    verdict = _VERDICTS[outcome.status]
     parts: list[RenderableType] = [
         Text.assemble(("Policy ", "bold underline"), _safe(outcome.source), ": ", verdict)
     ]
