@@ -264,3 +264,26 @@ def test_ctrl_c_stops_promptly_with_130(hub: HubReplay, tmp_path: Path) -> None:
     assert process.returncode == 130
     assert stderr.strip() == "openness: interrupted"
     assert not output.exists() and list(tmp_path.glob(".openness-*")) == []
+
+
+@pytest.mark.parametrize(
+    "fmt, shown",
+    [
+        ("table", ["Not audited", "nobody/nothing-here", "INCOMPLETE"]),
+        ("markdown", ["### Not audited", "nobody/nothing-here (exit 3)", "incomplete"]),
+        ("cyclonedx", ['"openness:not-audited"', "nobody/nothing-here (exit 3)"]),
+        ("sarif", ["nobody/nothing-here"]),
+        ("mof", ["# not audited: nobody/nothing-here"]),
+    ],
+)
+def test_every_format_names_the_models_not_audited(
+    cli: Any, tmp_path: Path, fmt: str, shown: list[str]
+) -> None:
+    folder = repo(
+        tmp_path / "m", "---\nlicense: mit\n---\n", {"LICENSE": fixtures_hub.licence("mit")}
+    )
+    result = cli("check", str(folder), "nobody/nothing-here", "--preset", "osi", "--offline",
+                 "--unknown", "warn", "--format", fmt)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    for text in shown:
+        assert text in result.stdout, (fmt, text)
