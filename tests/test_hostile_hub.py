@@ -284,6 +284,18 @@ def test_listing_never_follows_a_next_page_to_another_origin(
     assert any(request.token == SECRET for request in hub.requests)
 
 
+def test_listing_skips_malformed_and_foreign_entries(hub: HubReplay, mit: bytes) -> None:
+    from openness.sources import hub as hub_source
+
+    sha = add(hub, {"LICENSE": mit}).sha
+    page = [{"id": REPO, "sha": sha}, {"id": "other/model", "sha": sha},
+            {"id": "acme/bad", "sha": "../x"}, {"id": "acme/typed", "tags": 3}, "junk"]  # fmt: skip
+    hub.inject(respond("GET /api/models$", json_reply(page)))
+    found, incomplete = hub_source.list_author("acme", timeout=5)
+    assert [evidence.repo_id for evidence in found] == [REPO]
+    assert incomplete == "4 malformed or foreign entries skipped"
+
+
 def test_endless_next_chain_stops(hub: HubReplay) -> None:
     from openness.sources import hub as hub_source
 

@@ -101,7 +101,7 @@ def list_author(author: str, timeout: float = DEFAULT_TIMEOUT) -> tuple[list[Evi
                 raise problem from error
             gaps.append(f"page {page + 1} could not be read: {problem}")
             break
-        found += _listed(items, gaps)
+        found += _listed(items, author, gaps)
         link = body.links.get("next", {}).get("url")
         if not isinstance(link, str):
             break
@@ -118,16 +118,20 @@ def _page(url: str, deadline: float, _remaining: float) -> Body:
     return get(url, deadline, MAX_PAGE_BYTES)
 
 
-def _listed(items: list[Any], gaps: list[str]) -> list[Evidence]:
-    """Evidence of each well-formed entry; the malformed ones are counted in the gaps."""
+def _listed(items: list[Any], author: str, gaps: list[str]) -> list[Evidence]:
+    """Evidence of each well-formed entry of the author's; the others are counted in the gaps."""
     from huggingface_hub.hf_api import ModelInfo
 
     found = []
     for item in items:
         try:
-            found.append(evidence_from(ModelInfo(**item), None))  # type: ignore[no-untyped-call]
+            evidence = evidence_from(ModelInfo(**item), None)  # type: ignore[no-untyped-call]
         except Exception:  # TypeError, ValueError, Malformed...: never used
-            gaps.append("a listed model with malformed metadata was skipped")
+            evidence = None
+        if evidence and evidence.repo_id.lower().startswith(author.lower() + "/"):
+            found.append(evidence)
+    if len(found) < len(items):
+        gaps.append(f"{len(items) - len(found)} malformed or foreign entries skipped")
     return found
 
 
