@@ -333,9 +333,9 @@ def test_malformed_endpoint_is_a_one_line_usage_error(
     cli: Any, monkeypatch: pytest.MonkeyPatch, endpoint: str
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
-    result = cli("audit", REPO, "--format", "json")
+    result = cli("audit", REPO, "other/model", "--format", "json")
     assert result.exit_code == 2, result.stderr
-    assert result.stderr.count("\n") == 1 and "HF_ENDPOINT" in result.stderr
+    assert result.stderr.count("\n") == 1 and "HF_ENDPOINT" in result.stderr  # once, not per model
     assert "secret" not in result.stderr
 
 

@@ -193,6 +193,11 @@ def _audit_all(
     from openness.audit import Auditor
     from openness.report import Failure, Report, ToolInfo
 
+    if not offline and any(isinstance(m, str) and not Path(m).exists() for m in models):
+        from openness.sources.paths import hub_endpoint
+
+        with _reported():
+            hub_endpoint()  # a malformed HF_ENDPOINT is one usage error, not one per model
     auditor = Auditor(offline=offline, timeout=timeout)
     report = Report(tool=ToolInfo(version=__version__), audits=[])
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
