@@ -1,6 +1,7 @@
 """Run the property-based fuzz targets of tests/test_fuzz.py with thousands of examples each.
 
-Run from the project root: `python benchmarks/fuzz.py [--examples N] [--only SUBSTRING]`.
+Run from the project root: `python benchmarks/fuzz.py [--examples N] [--only SUBSTRING]`, or
+`python benchmarks/fuzz.py --linear [--size BYTES] [--only SUBSTRING]` for the worst-case times.
 
 It selects the Hypothesis profile "bench" (OPENNESS_FUZZ_PROFILE=bench, random seeds) before
 importing the test module, then calls every target. Each example's failure is recorded rather
@@ -8,6 +9,11 @@ than raised, so a target runs all its examples instead of stopping (and shrinkin
 one: the report gives, per target, the examples run, the failing ones, and each distinct failure
 (exception type and first message line) with its shortest input seen. Exit status 1 when any
 example failed. `--shrink` instead lets Hypothesis stop and shrink as in pytest.
+
+`--linear` instead times every target of tests/test_linear_time.py (each parser that reads text
+from a model repo) on each pathological input of that module (1 MiB of `[`, `<!--` never closed,
+...) and prints, per target, its worst input and time, then the overall worst. A call still
+running after `--guard` seconds is stopped and reported as such; exit status 1 then.
 """
 
 from __future__ import annotations
@@ -62,12 +68,46 @@ def _instrument(target: Callable[..., None], tally: Tally, shrink: bool) -> None
     target.hypothesis.inner_test = counted  # type: ignore[attr-defined]
 
 
+def linear(size: int, only: str, guard: float, verbose: bool) -> int:
+    """Worst time per target over the pathological inputs of tests/test_linear_time.py."""
+    import test_linear_time as cases
+
+    texts = {name: build(size) for name, build in cases.INPUTS.items()}
+    targets = {name: fn for name, fn in cases._targets().items() if only in name}
+    print(f"{len(targets)} targets x {len(texts)} inputs of about {size} characters")
+    print(f"{'target':20} {'worst input':14} {'seconds':>8}")
+    worst: tuple[float, str, str] = (0.0, "", "")
+    stopped = 0
+    for target, call in targets.items():
+        slowest = (0.0, "")
+        for name, text in texts.items():
+            try:
+                seconds = cases.timed(call, text, guard)
+            except TimeoutError:
+                seconds, stopped = float("inf"), stopped + 1
+            slowest = max(slowest, (seconds, name))
+            if verbose:
+                print(f"    {target:20} {name!r:14} {seconds:>8.3f}", flush=True)
+        print(f"{target:20} {slowest[1]!r:14} {slowest[0]:>8.3f}", flush=True)
+        worst = max(worst, (slowest[0], target, slowest[1]))
+    print(f"worst case: {worst[1]} on {worst[2]!r}, {worst[0]:.3f} s")
+    return 1 if stopped else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=2000, help="examples per target")
     parser.add_argument("--only", default="", help="run targets whose name contains this")
     parser.add_argument("--shrink", action="store_true", help="stop and shrink at a failure")
+    parser.add_argument("--linear", action="store_true", help="time the pathological inputs")
+    parser.add_argument("--size", type=int, default=1024 * 1024, help="--linear input size")
+    parser.add_argument("--guard", type=float, default=60.0, help="--linear seconds per call")
+    parser.add_argument("--verbose", action="store_true", help="--linear: every input's time")
     args = parser.parse_args()
+    if args.linear:
+        sys.path.insert(0, str(TESTS))
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        return linear(args.size, args.only, args.guard, args.verbose)
 
     os.environ["OPENNESS_FUZZ_PROFILE"] = "bench"
     os.environ["OPENNESS_FUZZ_EXAMPLES"] = str(args.examples)

@@ -345,3 +345,29 @@ def test_scan_extra_python_and_cli_forms(tmp_path: Path, monkeypatch: pytest.Mon
     assert refs["org-s/compose-env"].line == 4
     assert refs["org-s/pr-link"].revision is None
     assert all(r.path in {"serve.py", "compose.yml"} for r in refs.values())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_scan_never_opens_a_fifo(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "config.yaml")  # nobody writes to it: opening it plainly would block
+    (tmp_path / "app.yaml").write_text("model: org-a/real\n", encoding="utf-8")
+    assert [ref.repo_id for ref in scan_paths([tmp_path])] == ["org-a/real"]
+
+
+def test_scan_of_a_very_deep_folder_is_bounded(tmp_path: Path) -> None:
+    shallow = tmp_path / "a" / "b"
+    shallow.mkdir(parents=True)
+    (shallow / "app.yaml").write_text("model: org-a/shallow\n", encoding="utf-8")
+    deep = tmp_path
+    for _ in range(1200):  # one level at a time: os.walk and mkdir(parents=True) recurse
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "app.yaml").write_text("model: org-a/deep\n", encoding="utf-8")
+    try:
+        found = [ref.repo_id for ref in scan_paths([tmp_path])]
+    finally:  # bottom-up: shutil.rmtree (the tmp_path clean-up) recurses too
+        (deep / "app.yaml").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
+    assert found == ["org-a/shallow"]

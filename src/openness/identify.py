@@ -45,8 +45,9 @@ _APPENDIX = re.compile(r"(?i)^(?:appendix\W*)?how to apply\b")  # instructions, 
 _COPYRIGHT_INLINE = re.compile(r"(?i)copyright\s*(?:\(c\)|©)[^\"]{0,80}?all rights reserved\.?")
 _TITLE_WORD = re.compile(r"(?i)licen[cs]e|agreement|terms|polic(?:y|ies)|conditions")
 _MINOR = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"}
-_LINK = re.compile(  # a whitespace-delimited token holding a URL, an e-mail or a bare domain
-    r"(?i)://|^\W*www\.|@|^\W*[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|dev|ai|ae|io|gov|edu|cn|co|uk)(?:\W|$)"
+_LINK = re.compile(  # a token holding a URL, an e-mail or a bare domain (leading `-` is no `\W`:
+    # both `\W*` and `[\w-]+` taking a run of hyphens would make a long one quadratic)
+    r"(?i)://|^\W*www\.|@|^[^\w-]*[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|dev|ai|ae|io|gov|edu|cn|co|uk)(?:\W|$)"
 )
 _MARKER = re.compile(r"(?i)\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]")  # list enumeration: 1. a) (iv)
 _WORD = re.compile(r"[a-z0-9]+")

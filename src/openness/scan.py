@@ -37,9 +37,12 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from openness.sources.files import read_regular
+
 __all__ = ["ModelReference", "is_repo_id", "read_models_list", "scan_paths"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64  # folders below this depth are not scanned
 
 SKIP_DIRS = frozenset(
     {".git", "node_modules", ".venv", "venv", "__pycache__", "site-packages", "dist-packages"}
@@ -175,7 +178,7 @@ _CALL_RE = re.compile(
 _PIPELINE_RE = re.compile(
     r"""\bpipeline\((?:[^()]*?,\s*|\s*)(?:model\s*=\s*)?(?P<q>["'])(?P<value>[^"'\s]+)(?P=q)"""
 )
-_REVISION_RE = re.compile(r"""(?:--|\b)revision["']?\s*[=:\s]\s*["']?(?P<rev>[\w./-]+)""")
+_REVISION_RE = re.compile(r"""(?:--|\b)revision["']?(?:\s*[=:]\s*|\s+)["']?(?P<rev>[\w./-]+)""")
 
 _CALL_KINDS = {
     "from_pretrained": "from_pretrained",
@@ -444,18 +447,24 @@ def _file_mode(path: Path) -> str | None:
 
 
 def _iter_files(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and not d.startswith(".")
-            and not os.path.islink(os.path.join(dirpath, d))
-        )
-        for fname in sorted(filenames):
-            fpath = Path(dirpath) / fname
-            if not fpath.is_symlink():
-                yield fpath
+    """Files under `root`, iteratively, at most MAX_DEPTH folders deep; symlinks are never
+    followed (no loops, nothing outside the tree) and skipped folders are not entered."""
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                name = entry.name
+                if name not in SKIP_DIRS and not name.startswith(".") and depth < MAX_DEPTH:
+                    stack.append((Path(entry.path), depth + 1))
+            else:
+                yield Path(entry.path)
 
 
 def _display_path(path: Path) -> str:
@@ -468,13 +477,12 @@ def _display_path(path: Path) -> str:
 
 
 def _read_text(path: Path) -> str | None:
+    """The file's text, or None: not a regular file (a FIFO never blocks), too large, binary."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError:
         return None
-    if b"\0" in data[:8192]:
+    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")
 
@@ -523,7 +531,7 @@ def _scan_file(path: Path, mode: str) -> list[ModelReference]:
 
 
 def scan_paths(paths: list[Path]) -> list[ModelReference]:
-    """Scan files and directories (recursively) for Hub model references.
+    """Scan files and directories (recursively, MAX_DEPTH deep) for Hub model references.
 
     Results are deduplicated on (repo_id, path, cell, line) keeping the first, most
     specific match (a revision found by a later match fills in a missing one) and

@@ -45,14 +45,16 @@ _PUNCTUATION = str.maketrans(
     }
 )
 # (trigger, pattern, replacement): each pattern stays within one line, so line numbers survive.
+# Linear time on any input: a span never runs past the next opener of its own kind (`[`, `(`,
+# `<`, `<!--`), so the scans started at successive openers never overlap.
 _MARKUP = [
     ("\\", re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<\"'])"), r"\1"),  # backslash escapes
     (">", re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.M), ""),  # blockquotes
     ("#", re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # headings
-    ("[", re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])"), r"\1"),  # links, images
-    ("](", re.compile(r"\]\([^)\n]*\)"), ""),  # the tail of a link broken across lines
-    ("<", re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
-    ("<", re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->"), " "),  # HTML tags and comments
+    ("[", re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])"), r"\1"),  # links
+    ("](", re.compile(r"\]\([^()\n]*\)"), ""),  # the tail of a link broken across lines
+    ("<", re.compile(r"<((?:https?|mailto):[^<>\s]+)>"), r"\1"),  # autolinks
+    ("<", re.compile(r"</?[A-Za-z][^<>\n]*>|<!--(?:(?!<!--|-->).)*-->"), " "),  # tags, comments
     ("_", re.compile(r"(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])"), ""),  # _emphasis_, not snake_case
 ]
 _EMPHASIS = str.maketrans("", "", "*`")
