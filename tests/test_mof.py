@@ -176,7 +176,7 @@ def test_load_mof_yaml_errors(tmp_path: Path) -> None:
     broken.write_text("release:\n  name: [unclosed\n", encoding="utf-8")
     with pytest.raises(UsageError) as error:
         load_mof_yaml(broken)
-    assert "\n" not in str(error.value) and "malformed" in str(error.value)
+    assert "\n" not in str(error.value) and "broken.yml:3: not valid YAML" in str(error.value)
 
     no_release = tmp_path / "norelease.yml"
     no_release.write_text("framework: {name: x}\n", encoding="utf-8")

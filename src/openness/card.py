@@ -5,22 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
+from openness.safe_yaml import YamlError, load
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases (no "billion laughs")."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases are not accepted in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -32,17 +20,15 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, Any], list[str]]:
-    """Card metadata from a README, plus warnings; never raises on bad input."""
+    """Card metadata from a README, plus warnings; never raises on bad input. Front matter that
+    safe_yaml refuses (aliases, duplicate keys, too large or deep) is ignored as a whole."""
     raw, _ = split_front_matter(text)
     if raw is None:
         return {}, []
-    if len(raw.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
-        return {}, ["README.md front matter is too large; ignored"]
     try:
-        data = yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return {}, [f"README.md front matter is malformed ({reason}); ignored"]
+        data = load(raw, "README.md", limit=MAX_FRONT_MATTER_BYTES, first_line=2)
+    except YamlError as error:
+        return {}, [f"{error}; front matter ignored"]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -57,8 +43,7 @@ def key_line(text: str | None, key: str) -> int | None:
     raw, _ = split_front_matter(text)
     if raw is None:
         return None
-    pattern = re.compile(rf"^{re.escape(key)}\s*:", re.MULTILINE)
-    match = pattern.search(raw)
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", raw, re.MULTILINE)
     if not match:
         return None
     return raw.count("\n", 0, match.start()) + 2

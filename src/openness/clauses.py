@@ -12,10 +12,10 @@ import re
 from functools import cache
 from typing import Annotated, Any
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from openness.resources import resource_dir
+from openness.safe_yaml import load
 from openness.textnorm import line_of, normalise_lines, strip_control
 
 QUOTE_LIMIT = 200
@@ -94,8 +94,7 @@ class ClauseHit(BaseModel):
 def clause_rules() -> dict[str, ClauseRule]:
     """Clause kind → rule, as shipped in `licenses/clauses.yaml`."""
     path = resource_dir("licenses") / "clauses.yaml"
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)  # shared patterns
     rules = {kind: ClauseRule.model_validate(rule) for kind, rule in data["kinds"].items()}
     for kind, rule in rules.items():
         if unknown := set(rule.superseded_by) - set(rules):

@@ -7,13 +7,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.resources import resource_dir
+from openness.safe_yaml import load
 
 ProfileKind = Literal["licence", "policy"]
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ProfileClause(BaseModel):
@@ -108,8 +107,8 @@ def load_profiles(folder: Path) -> list[LicenseProfile]:
     for path in sorted(folder.glob("*.yaml")):
         if path.name == "clauses.yaml":
             continue
-        with path.open(encoding="utf-8") as handle:
-            profiles.append(LicenseProfile.model_validate(yaml.load(handle, Loader=_LOADER)))
+        data = load(path.read_text(encoding="utf-8"), str(path))
+        profiles.append(LicenseProfile.model_validate(data))
     return profiles
 
 

@@ -22,17 +22,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from openness.errors import UsageError
 from openness.resources import data_file, resource_dir
+from openness.safe_yaml import YamlError, load, read
 
 ContentType = Literal["code", "data", "document"]
 ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
 LicenceSource = Literal["component", "global", "distribution"]
 
-_LICENCE_SUFFIX = re.compile(r"[\s-]+licen[cs]e$")
+_LICENCE_SUFFIX = re.compile(r"(?<![\s-])[\s-]+licen[cs]e$")  # a run's start only: linear
 
 
 # --- the framework, as read from rubrics/mof.yaml -------------------------------------------
@@ -103,8 +103,7 @@ class LicenceTable:
 @cache
 def mof_spec() -> MofSpec:
     path = resource_dir("rubrics") / "mof.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return MofSpec.model_validate(yaml.safe_load(handle))
+    return MofSpec.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
 
 
 @cache
@@ -186,21 +185,17 @@ class MofResult(BaseModel):
 
 
 def load_mof_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a MOF YAML file safely; a one-line `UsageError` if unreadable, malformed, no release."""
+    """Read a MOF YAML file safely (see safe_yaml); a one-line `UsageError` (`file:line: why`)
+    if unreadable, refused, malformed or without a release."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        document = load(read(path), str(path))
     except OSError as error:
         raise UsageError(f"cannot read MOF file {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise UsageError(f"cannot read MOF file {path}: not UTF-8 text") from None
-    try:
-        document = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise UsageError(f"{path}: malformed MOF YAML{where}: {problem}") from None
+    except YamlError as error:
+        raise UsageError(str(error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("release"), dict):
         raise UsageError(f"{path}: not a MOF file (no `release` mapping)")
     return document

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.facts import Fact
 from openness.report import Clause, Criterion, Rubric, Status, Verdict
 from openness.resources import resource_dir
+from openness.safe_yaml import load
 
 
 class CriterionRule(BaseModel):
@@ -40,8 +40,7 @@ class RubricSpec(BaseModel):
 @cache
 def load_rubric(rubric_id: str) -> RubricSpec:
     path = resource_dir("rubrics") / f"{rubric_id}.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return RubricSpec.model_validate(yaml.safe_load(handle))
+    return RubricSpec.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
 
 
 def evaluate(spec: RubricSpec, clauses: list[Clause], facts: dict[str, Fact]) -> Rubric:
