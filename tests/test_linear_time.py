@@ -48,6 +48,7 @@ INPUTS: dict[str, Callable[[int], str]] = {
     "dashes": lambda n: "-" * n + ".",
     "escapes": lambda n: _repeat("\x1b[0", n),
     "config": lambda n: "revision" + " " * n + "!",
+    "clause words": lambda n: _repeat("not outputs to train ", n),  # nested clause windows
 }
 
 
