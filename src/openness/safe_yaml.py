@@ -87,7 +87,7 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
             for key_node, _ in node.value:
                 key = self.construct_object(key_node)
                 if key in seen:
-                    raise _Refused(problem=f"duplicate key {key!r}",
+                    raise _Refused(problem=f"duplicate key {repr(key)[:60]}",
                                    problem_mark=key_node.start_mark)  # fmt: skip
                 seen.add(key)
         return mapping
