@@ -19,7 +19,8 @@ WEIGHT_SUFFIXES = {
     ".msgpack", ".tflite", ".mlmodel", ".pdparams", ".nemo", ".npz",
 }  # fmt: skip
 _TRAINING_CODE = re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*\.py$", re.IGNORECASE)
-_DATA_HEADING = re.compile(r"^#{1,4}\s*.*\b(training data|datasets?|data)\b", re.IGNORECASE | re.M)
+# `[^\n]*`, not `\s*.*`: two runs that both take spaces (or cross lines) make a long line quadratic.
+_DATA_HEADING = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?|data)\b", re.IGNORECASE | re.M)
 _CODE_LINK = re.compile(r"https?://(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 
 

@@ -107,14 +107,14 @@ def _key_lines(node: yaml.Node, prefix: tuple[Any, ...] = ()) -> dict[tuple[Any,
 
 
 def parse_policy(text: str, name: str) -> Policy:
-    """A validated policy, or a UsageError naming the file, line and key at fault."""
+    """A validated policy, or a UsageError naming the file, line and key at fault (YAML that
+    safe_yaml refuses included: aliases, duplicate keys, too large or deep)."""
+    from openness.safe_yaml import YamlError, load_node
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{name}{line}: not valid YAML") from None
+        data, node = load_node(text, name)
+    except YamlError as error:
+        raise UsageError(str(error)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -134,10 +134,14 @@ def parse_policy(text: str, name: str) -> Policy:
 
 
 def load_policy(path: Path) -> Policy:
+    from openness.safe_yaml import read
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read policy {path}: {error}") from None
+        text = read(path)
+    except OSError as error:
+        raise UsageError(f"cannot read policy {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read policy {path}: not UTF-8 text") from None
     return parse_policy(text, str(path))
 
 
