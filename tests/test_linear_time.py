@@ -93,6 +93,14 @@ def _mof(text: str) -> object:
     return evaluate_mof({"components": [component]}, normalise=True)
 
 
+def _mof_draft(text: str) -> object:
+    from openness.licensing import analyse
+    from openness.mof_draft import evaluate_evidence
+
+    evidence = _evidence(text)
+    return evaluate_evidence(evidence, analyse(evidence))  # type: ignore[arg-type]
+
+
 def _targets() -> dict[str, Callable[[str], object]]:
     from openness import card, clauses, declared, facts, identify, textnorm
 
@@ -109,6 +117,7 @@ def _targets() -> dict[str, Callable[[str], object]]:
         "resolve": lambda text: declared.resolve(text[:4096]),
         "data_heading": lambda text: facts._data_information(_evidence(text)),  # type: ignore[arg-type]
         "training_code": lambda text: facts._training_code(_evidence(text)),  # type: ignore[arg-type]
+        "mof_draft": _mof_draft,
         "scan Dockerfile": lambda text: _scan(text, "Dockerfile"),  # every line regex, and ENV
         "scan python": lambda text: _scan(text, "train.py"),
         "parse_policy": _policy,

@@ -21,7 +21,7 @@ _ROLE = {
     "Inference code": re.compile(r"(^|/)(infer|inference|generate|predict|run|demo)[^/]*$", re.I),
 }  # fmt: skip
 _CHECKPOINT = re.compile(r"(^|/)(checkpoint|step|ckpt)[-_]?\d+", re.IGNORECASE)
-_DATA_SECTION = re.compile(r"^#{1,4}\s*.*\b(training data|datasets?)\b", re.IGNORECASE | re.M)
+_DATA_SECTION = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?)\b", re.IGNORECASE | re.M)
 
 
 def _licence_id(licence: LicenceAnalysis) -> str | None:

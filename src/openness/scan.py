@@ -406,8 +406,7 @@ def _parse_models_lines(lines: Iterable[str]) -> Iterator[_Hit]:
 
 def read_models_list(path: Path | str) -> list[ModelReference]:
     """Parse a plain models file: `org/name` or `org/name@revision` per line, `#` comments."""
-    p = Path(path)
-    lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = read_regular(Path(path), MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
     return [
         ModelReference(
             repo_id=h.repo_id,
