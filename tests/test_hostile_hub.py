@@ -36,6 +36,7 @@ pytestmark = pytest.mark.usefixtures("hf_env")
 
 SECRET = "hf_HOSTILE_SECRET_456"
 REPO = "acme/hostile"
+NON_COMMERCIAL = b"Acme Licence\n\nYou may use the model for non-commercial purposes only.\n"
 LICENSE_GET = f"GET /{REPO}/resolve/.*/LICENSE$"
 
 
@@ -375,3 +376,34 @@ def _without_times(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_times(item) for item in value]
     return value
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        gated(LICENSE_GET, REPO, 401),
+        content(LICENSE_GET, b"\x00" + NON_COMMERCIAL),
+        respond(LICENSE_GET, Reply(200, {}, b"MIT " * 25, length=5000, close=True)),
+    ],
+    ids=["401", "nul", "length-lie"],
+)
+def test_the_gate_never_passes_on_the_card_tag_alone(hub: HubReplay, cli: Any, fault: Any) -> None:
+    for repo_id in (REPO, "acme/readable"):
+        hub.add(FakeRepo(repo_id, card_data={"license": "apache-2.0"},
+                         files={"LICENSE": NON_COMMERCIAL}))  # fmt: skip
+    hub.inject(fault)
+    unread = cli("check", REPO, "--preset", "osi", "--format", "json", "--timeout", "3")
+    assert unread.exit_code == 1, unread.stderr  # unread: unknown, never a pass
+    [found] = unread.json()["audits"]
+    assert found["license"]["unread"] and found["license"]["conclusion"] is None
+    readable = cli("check", "acme/readable", "--preset", "osi", "--format", "json")
+    assert readable.exit_code == 1, readable.stderr  # read, the restriction fails the gate too
+    assert readable.json()["audits"][0]["license"]["unread"] == []
+
+
+def test_duplicate_keys_in_the_card_leave_its_metadata_unused(hub: HubReplay, cli: Any) -> None:
+    card = b"---\nlicense: other\nlicense: mit\n---\n# Model\n"
+    hub.add(FakeRepo(REPO, card_data={"license": "mit"}, files={"README.md": card}))
+    [found] = audit(cli, REPO)["audits"]
+    assert found["license"]["declared"] is None
+    assert any("duplicate key 'license'" in warning for warning in found["warnings"])

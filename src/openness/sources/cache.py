@@ -8,6 +8,7 @@ from pathlib import Path
 from openness.card import parse_front_matter
 from openness.evidence import Evidence
 from openness.sources import records
+from openness.sources.files import check_card_metadata
 from openness.sources.local import list_files, note_gaps, read_texts
 from openness.sources.metadata import is_sha
 from openness.sources.paths import hub_cache_dir, repo_folder_name
@@ -56,6 +57,7 @@ def _from_record(record: records.Record) -> Evidence:
         return records.Outcome(reason="not in the local cache (not read when last audited)"), False
 
     records.read_texts(evidence, dict(record.files), missing)
+    check_card_metadata(evidence)
     return evidence
 
 

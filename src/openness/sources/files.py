@@ -106,6 +106,19 @@ def note_unread(evidence: Evidence, path: str, reason: str) -> None:
         evidence.unread_file(path, reason)
 
 
+def check_card_metadata(evidence: Evidence) -> None:
+    """Card metadata that came from a server answer is dropped when the README's own front
+    matter is refused (duplicate keys, aliases, too large...): both speak for the same card."""
+    from openness.card import parse_front_matter
+
+    if evidence.card_text is None:
+        return
+    _, problems = parse_front_matter(evidence.card_text)
+    if problems:
+        evidence.warnings += [f"{problem} (the Hub's card metadata too)" for problem in problems]
+        evidence.card_data = {}
+
+
 def note_capped(evidence: Evidence, dropped: list[str]) -> None:
     """Licence-like files beyond the cap are unread files too."""
     for path in dropped:

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urljoin
 from openness.evidence import Evidence
 from openness.sources import records
 from openness.sources.download import Body, FileProblem, TooLarge, get, within
-from openness.sources.files import MAX_TEXT_BYTES
+from openness.sources.files import MAX_TEXT_BYTES, check_card_metadata
 from openness.sources.metadata import Malformed, evidence_from
 from openness.sources.paths import hub_endpoint, same_origin
 from openness.target import Target
@@ -206,6 +206,7 @@ def _read_texts(evidence: Evidence, deadline: float, timeout: float, asked: str 
 
     records.read_texts(evidence, record.files, missing)
     records.save(record, asked)
+    check_card_metadata(evidence)
     return evidence
 
 
