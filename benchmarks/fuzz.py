@@ -10,6 +10,9 @@ one: the report gives, per target, the examples run, the failing ones, and each 
 (exception type and first message line) with its shortest input seen. Exit status 1 when any
 example failed. `--shrink` instead lets Hypothesis stop and shrink as in pytest.
 
+`--http N [--seed S]` instead runs N random hostile HTTP cases (benchmarks/hostile_http.py)
+against a loopback replay Hub and checks the gate's invariants on each.
+
 `--linear` instead times every target of tests/test_linear_time.py (each parser that reads text
 from a model repo) on each pathological input of that module (1 MiB of `[`, `<!--` never closed,
 ...) and prints, per target, its worst input and time, then the overall worst. A call still
@@ -103,7 +106,21 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=1024 * 1024, help="--linear input size")
     parser.add_argument("--guard", type=float, default=60.0, help="--linear seconds per call")
     parser.add_argument("--verbose", action="store_true", help="--linear: every input's time")
+    parser.add_argument("--http", type=int, default=0, help="hostile HTTP cases to run")
+    parser.add_argument("--seed", type=int, default=0, help="--http: the random seed")
     args = parser.parse_args()
+    if args.http:
+        sys.path.insert(0, str(TESTS))
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        for name in (
+            "HF_HUB_DISABLE_TELEMETRY",
+            "HF_HUB_DISABLE_XET",
+            "HF_HUB_DISABLE_PROGRESS_BARS",
+        ):
+            os.environ[name] = "1"
+        import hostile_http
+
+        return hostile_http.run(args.http, args.seed)
     if args.linear:
         sys.path.insert(0, str(TESTS))
         os.environ["HF_HUB_OFFLINE"] = "1"

@@ -143,8 +143,10 @@ def test_malformed_file_names_are_dropped_and_licence_ones_unread(
 @pytest.mark.parametrize(
     "extra",
     [{"siblings": "LICENSE"}, {"tags": 5}, {"cardData": ["x"]}, {"id": 7}, {"id": "other/repo"},
-     {"siblings": [{"rfilename": "LICENSE", "size": 1, "lfs": {"size": "x"}}]}],
-    ids=["siblings-str", "tags-int", "card-list", "id-int", "id-other", "lfs-partial"],
+     {"siblings": [{"rfilename": "LICENSE", "size": 1, "lfs": {"size": "x"}}]},
+     {"siblings": [{"rfilename": 5}]}],
+    ids=["siblings-str", "tags-int", "card-list", "id-int", "id-other", "lfs-partial",
+         "name-int"],
 )  # fmt: skip
 def test_wrong_typed_metadata_is_exit_3(hub: HubReplay, cli: Any, extra: dict[str, Any]) -> None:
     add(hub, {}, **extra)

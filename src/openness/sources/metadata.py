@@ -89,7 +89,9 @@ def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:
         if path is None:
             shown = repr(name)[:120]
             evidence.warnings.append(f"the Hub listed a malformed file name, ignored: {shown}")
-            if isinstance(name, str) and is_licence_file(name.replace("\\", "/")[-200:]):
+            if not isinstance(name, str):  # it could name anything, a licence included
+                raise Malformed(f"a file name in the listing is not a string: {shown}")
+            if is_licence_file(name.replace("\\", "/")[-200:]):
                 evidence.unread_file(shown, "its name is malformed")
             continue
         size = getattr(sibling, "size", None)
