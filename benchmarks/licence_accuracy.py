@@ -37,10 +37,15 @@ from typing import Any
 
 import yaml
 
-from openness.clauses import clause_rules, detect_clauses
-from openness.identify import Identification, fingerprints, identification_words, identify_text
-from openness.knowledge import knowledge_base
-from openness.textnorm import line_of, normalise_lines
+from openness.license.clauses import clause_rules, detect_clauses
+from openness.license.identify import (
+    Identification,
+    fingerprints,
+    identification_words,
+    identify_text,
+)
+from openness.license.profiles import knowledge_base
+from openness.license.text import line_of, normalise_lines
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 POLICIES = {  # licence → the use policy published with it

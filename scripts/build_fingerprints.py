@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from openness.identify import (
+from openness.license.identify import (
     contained_documents,
     encode_hashes,
     identification_words,

@@ -3,7 +3,7 @@
 Usage: `python scripts/build_mof_licences.py [MOT_CORPUS_DIR]`, by default the
 `shared/corpus/mot` folder beside the project. Developers run it by hand when the Model
 Openness Tool's licence tables change; the JSON it writes is committed and read by
-`openness.mof`. Nothing reads the corpus at build or run time.
+`openness.rubrics.mof`. Nothing reads the corpus at build or run time.
 
 What the tool treats as one licence table is two files: `licenses.json` (the SPDX list it
 ships, with OSI/FSF flags) and `mof-licenses.json` (entries that replace SPDX ones, adding

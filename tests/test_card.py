@@ -1,6 +1,6 @@
 """Front matter is parsed safely and key lines are found for evidence."""
 
-from openness.card import key_line, parse_front_matter
+from openness.sources.card import key_line, parse_front_matter
 
 CARD = "---\nlanguage: en\nlicense: mit\ndatasets:\n- a/b\n---\n# Title\n"
 

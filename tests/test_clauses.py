@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openness.clauses import QUOTE_LIMIT, ClauseRule, clause_rules, detect_clauses
+from openness.license.clauses import QUOTE_LIMIT, ClauseRule, clause_rules, detect_clauses
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")

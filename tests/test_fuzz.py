@@ -132,7 +132,7 @@ def _controls(text: str) -> list[str]:
 @example(text="---\n" + "[" * 3000 + "\n---\n")
 @example(text="---\n&a [*a, *a]\n---\n")
 def test_parse_front_matter(text: str) -> None:
-    from openness.card import parse_front_matter
+    from openness.sources.card import parse_front_matter
 
     data, warnings = parse_front_matter(text)
     assert isinstance(data, dict) and all(isinstance(key, str) for key in data)
@@ -145,7 +145,7 @@ def test_parse_front_matter(text: str) -> None:
     text=readme(), key=st.sampled_from(["license", "base_model", "a", "-", "[", ""]) | hostile_line
 )
 def test_key_line(text: str, key: str) -> None:
-    from openness.card import key_line
+    from openness.sources.card import key_line
 
     line = key_line(text, key)
     if line is not None:
@@ -164,7 +164,7 @@ _STRIPPED = set("\x1b\x00\x07\x7f\x85\r\u200b\u202e\u2066\ufeff")
 @given(text=hostile_text)
 @example(text="\x1b[31mred\x1b[0m \x1b]8;;https://x\x07l\x1b]8;;\x07 \x1b\x00[31m")
 def test_strip_control(text: str) -> None:
-    from openness.textnorm import strip_control
+    from openness.license.text import strip_control
 
     cleaned = strip_control(text)
     assert not set(cleaned) & _STRIPPED
@@ -176,7 +176,7 @@ def test_strip_control(text: str) -> None:
 @FUZZ
 @given(text=hostile_text)
 def test_normalise(text: str) -> None:
-    from openness.textnorm import normalise, normalise_lines, words
+    from openness.license.text import normalise, normalise_lines, words
 
     flat = normalise(text)
     assert flat == flat.strip() and "  " not in flat and "\n" not in flat
@@ -193,7 +193,7 @@ def test_normalise(text: str) -> None:
 @example(term="MIT OR Apache-2.0 WITH")
 @example(term="https://evil.example/" + "a/" * 100)
 def test_declared_resolve(term: str) -> None:
-    from openness.declared import Resolved, resolve
+    from openness.license.names import Resolved, resolve
 
     found = resolve(term)
     assert found is None or isinstance(found, Resolved)
@@ -230,7 +230,7 @@ def licence_like(draw: st.DrawFn) -> str:
 @example(text="You may not use the Model for commercial purposes. " * 200, source="LICENSE")
 @example(text=("x" * 500 + " commercial purposes prohibited ") * 3, source="LICENSE")
 def test_detect_clauses(text: str, source: str) -> None:
-    from openness.clauses import QUOTE_LIMIT, clause_rules, detect_clauses
+    from openness.license.clauses import QUOTE_LIMIT, clause_rules, detect_clauses
 
     hits = detect_clauses(text, source)
     kinds = [hit.kind for hit in hits]
@@ -246,8 +246,8 @@ def test_detect_clauses(text: str, source: str) -> None:
 @FUZZ
 @given(text=licence_like())
 def test_identify_text(text: str) -> None:
-    from openness.identify import identify_text
-    from openness.knowledge import knowledge_base
+    from openness.license.identify import identify_text
+    from openness.license.profiles import knowledge_base
 
     found = identify_text(text)
     assert 0.0 <= found.confidence <= 1.0
@@ -302,7 +302,7 @@ def test_parse_policy(text: str, name: str) -> None:
 
 @functools.cache
 def _mof_names() -> tuple[list[str], list[str]]:
-    from openness.mof import mof_spec
+    from openness.rubrics.mof import mof_spec
 
     spec = mof_spec()
     return [rule.name for rule in spec.components], sorted({rule.type for rule in spec.components})
@@ -338,7 +338,7 @@ def mof_release(draw: st.DrawFn) -> dict[str, Any]:
 @FUZZ
 @given(release=mof_release() | st.dictionaries(hostile_line, json_value), normalise=st.booleans())
 def test_evaluate_mof(release: dict[str, Any], normalise: bool) -> None:
-    from openness.mof import evaluate_mof
+    from openness.rubrics.mof import evaluate_mof
 
     result = evaluate_mof(release, normalise=normalise)
     assert all(0.0 <= value <= 100.0 for value in result.progress.values())
@@ -350,7 +350,7 @@ def test_evaluate_mof(release: dict[str, Any], normalise: bool) -> None:
 @given(text=hostile_text | mof_release().map(_dump))
 @example(text="release: {name: x, date: 2020-13-45}\n")
 def test_load_mof_yaml(text: str) -> None:
-    from openness.mof import evaluate_mof, load_mof_yaml
+    from openness.rubrics.mof import evaluate_mof, load_mof_yaml
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.yml"
@@ -542,9 +542,9 @@ YAML_TRAPS = ["a: 2020-13-45", "a: !!int x", "a: !!float x", "a: !!timestamp 202
     [*YAML_TRAPS, "a: !!timestamp x"],
 )
 def test_yaml_conversion_errors_are_malformed_input(value: str, tmp_path: Path) -> None:
-    from openness.card import parse_front_matter
-    from openness.mof import load_mof_yaml
     from openness.policy import parse_policy
+    from openness.rubrics.mof import load_mof_yaml
+    from openness.sources.card import parse_front_matter
 
     data, warnings = parse_front_matter(f"---\n{value}\n---\nbody\n")
     assert data == {} and warnings
@@ -576,7 +576,7 @@ FORMAT_CHARS = "\u00ad\u061c\u2028\u2029\ufff9\U000e0041"
 
 
 def test_format_chars_are_stripped() -> None:
-    from openness.textnorm import strip_control
+    from openness.license.text import strip_control
 
     assert strip_control(f"a{FORMAT_CHARS}b") == "ab"
     for fmt_name in ("table", "markdown", "sarif"):

@@ -144,16 +144,16 @@ def test_an_internal_error_exits_4_even_with_unknown_warn(
 def test_a_crash_on_one_licence_text_leaves_its_terms_unknown(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import openness.licensing
+    import openness.license.analysis
 
-    real = openness.licensing.detect_clauses
+    real = openness.license.analysis.detect_clauses
 
     def fragile(text: str, source: str) -> Any:
         if source == "LICENSE":
             raise ValueError("boom")
         return real(text, source)
 
-    monkeypatch.setattr(openness.licensing, "detect_clauses", fragile)
+    monkeypatch.setattr(openness.license.analysis, "detect_clauses", fragile)
     folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.licence("mit")})
     code, report, _ = gate(cli, str(folder))
     unread = report["audits"][0]["license"]["unread"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from openness.identify import (
+from openness.data import resource_dir
+from openness.license.identify import (
     decode_hashes,
     encode_hashes,
     fingerprints,
@@ -16,9 +17,8 @@ from openness.identify import (
     identify_text,
     shingle_hashes,
 )
-from openness.knowledge import knowledge_base
-from openness.resources import resource_dir
-from openness.textnorm import normalise, strip_control, words
+from openness.license.profiles import knowledge_base
+from openness.license.text import normalise, strip_control, words
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")

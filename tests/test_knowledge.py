@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openness.knowledge import LicenseProfile, knowledge_base, load_profiles, squash
-from openness.resources import resource_dir
+from openness.data import resource_dir
+from openness.license.profiles import LicenseProfile, knowledge_base, load_profiles, squash
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CLAUSE_KINDS = SHARED / "spec" / "clause-kinds.yaml"

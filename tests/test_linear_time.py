@@ -53,7 +53,7 @@ INPUTS: dict[str, Callable[[int], str]] = {
 
 
 def _evidence(card: str) -> object:
-    from openness.evidence import Evidence
+    from openness.sources.evidence import Evidence
 
     return Evidence(
         repo_id="org/name",
@@ -65,7 +65,7 @@ def _evidence(card: str) -> object:
 
 
 def _scan(text: str, name: str) -> object:
-    from openness.scan import scan_paths
+    from openness.inputs.scan import scan_paths
 
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / name).write_text(text, encoding="utf-8")
@@ -83,7 +83,7 @@ def _policy(text: str) -> object:
 
 def _mof(text: str) -> object:
     from openness.errors import UsageError
-    from openness.mof import evaluate_mof, load_mof_yaml
+    from openness.rubrics.mof import evaluate_mof, load_mof_yaml
 
     with tempfile.TemporaryDirectory() as folder, contextlib.suppress(UsageError):
         path = Path(folder) / "m.yml"
@@ -94,15 +94,19 @@ def _mof(text: str) -> object:
 
 
 def _mof_draft(text: str) -> object:
-    from openness.licensing import analyse
-    from openness.mof_draft import evaluate_evidence
+    from openness.license.analysis import analyse
+    from openness.rubrics.mof_evidence import evaluate_evidence
 
     evidence = _evidence(text)
     return evaluate_evidence(evidence, analyse(evidence))  # type: ignore[arg-type]
 
 
 def _targets() -> dict[str, Callable[[str], object]]:
-    from openness import card, clauses, declared, facts, identify, textnorm
+    from openness.license import clauses, identify
+    from openness.license import names as declared
+    from openness.license import text as textnorm
+    from openness.rubrics import facts
+    from openness.sources import card
 
     return {
         "clean_lines": textnorm.clean_lines,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from openness.errors import UsageError
-from openness.mof import evaluate_mof, licence_table, load_mof_yaml, mof_spec
+from openness.rubrics.mof import evaluate_mof, licence_table, load_mof_yaml, mof_spec
 
 MOT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot"
 TEST_DATA = MOT / "test_data"

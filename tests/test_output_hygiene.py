@@ -221,8 +221,8 @@ def test_output_through_a_symlink_writes_its_target(
 def test_failed_write_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
 ) -> None:
+    from openness.cli.output import write_report
     from openness.errors import UsageError
-    from openness.output import write_report
 
     def fail(*args: object) -> None:
         raise failure

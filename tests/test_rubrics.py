@@ -1,8 +1,8 @@
 """The rubric engine: not_met beats unknown beats met; absence of evidence is never met."""
 
-from openness.facts import Fact
 from openness.report import Citation, Clause
-from openness.rubrics import evaluate, load_rubric
+from openness.rubrics.engine import evaluate, load_rubric
+from openness.rubrics.facts import Fact
 
 TRUE = Fact(True, "yes", [Citation(source="LICENSE", line=1, quote="MIT License")])
 UNKNOWN = Fact(None, "not known")

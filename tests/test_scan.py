@@ -1,4 +1,4 @@
-"""Tests for openness.scan: Hub model references found in a codebase, with file:line."""
+"""Tests for openness.inputs.scan: Hub model references found in a codebase, with file:line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.scan import ModelReference, is_repo_id, read_models_list, scan_paths
+from openness.inputs.scan import ModelReference, is_repo_id, read_models_list, scan_paths
 
 APP_PY = """\
 import os
@@ -37,7 +37,7 @@ absolute = AutoModel.from_pretrained("/abs/model")
 parent = AutoModel.from_pretrained("../up/model")
 mime = {"Content-Type": "text/plain", "Accept": "application/json"}
 when = "2024/01"
-module = "openness/scan.py"
+module = "openness/inputs/scan.py"
 ds = snapshot_download("org-z/a-dataset", repo_type="dataset")
 fstr = AutoModel.from_pretrained(f"{os.environ['ORG']}/model")
 repo_link = "https://github.com/gh-owner/gh-repo"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from openness.errors import UsageError
-from openness.target import parse_target
+from openness.inputs.target import parse_target
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from openness.card import parse_front_matter
-from openness.safe_yaml import MAX_BYTES, MAX_DEPTH, YamlError, load
+from openness.readers import MAX_BYTES, MAX_DEPTH, YamlError, load
+from openness.sources.card import parse_front_matter
 
 R1 = "deepseek-ai/DeepSeek-R1"
 LAUGHS = "".join(

@@ -6,16 +6,16 @@ import threading
 import time
 
 from openness.errors import OpennessError
-from openness.evidence import Evidence
-from openness.facts import compute_facts
-from openness.licensing import LicenceAnalysis, analyse
+from openness.inputs.target import parse_target
+from openness.license.analysis import LicenceAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
-from openness.mof_draft import evaluate_evidence
 from openness.report import Audit, ModelInfo, Rubrics
-from openness.rubrics import evaluate, load_rubric
+from openness.rubrics.engine import evaluate, load_rubric
+from openness.rubrics.facts import compute_facts
+from openness.rubrics.mof_evidence import evaluate_evidence
+from openness.sources.evidence import Evidence
 from openness.sources.gather import gather
 from openness.sources.hub import DEFAULT_TIMEOUT
-from openness.target import parse_target
 
 MIN_REQUEST_TIME = 0.5  # below this, an ancestor comes from the cache or snapshot only
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from openness.clauses import clause_rules
-from openness.knowledge import knowledge_base
+from openness.license.clauses import clause_rules
+from openness.license.profiles import knowledge_base
 from openness.report import Audit, Report
 
 _YES_NO = {True: "yes", False: "no", None: "unknown"}

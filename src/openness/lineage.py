@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
-from openness.evidence import Evidence, hub_repo_id
-from openness.licensing import LicenceAnalysis, analyse
+from openness.license.analysis import LicenceAnalysis, analyse
 from openness.report import Citation, Clause, LineageEntry
+from openness.sources.evidence import Evidence, hub_repo_id
 
 DEFAULT_DEPTH = 3
 MAX_ANCESTORS = 50

@@ -21,7 +21,7 @@ PRESETS = ("osi", "permissive", "no-use-restrictions")
 
 @cache
 def clause_kinds() -> frozenset[str]:
-    from openness.clauses import clause_rules
+    from openness.license.clauses import clause_rules
 
     return frozenset(clause_rules())
 
@@ -109,7 +109,7 @@ def _key_lines(node: yaml.Node, prefix: tuple[Any, ...] = ()) -> dict[tuple[Any,
 def parse_policy(text: str, name: str) -> Policy:
     """A validated policy, or a UsageError naming the file, line and key at fault (YAML that
     safe_yaml refuses included: aliases, duplicate keys, too large or deep)."""
-    from openness.safe_yaml import YamlError, load_node
+    from openness.readers import YamlError, load_node
 
     try:
         data, node = load_node(text, name)
@@ -134,7 +134,7 @@ def parse_policy(text: str, name: str) -> Policy:
 
 
 def load_policy(path: Path) -> Policy:
-    from openness.safe_yaml import read
+    from openness.readers import read
 
     try:
         text = read(path)
@@ -146,7 +146,7 @@ def load_policy(path: Path) -> Policy:
 
 
 def preset(name: str) -> Policy:
-    from openness.resources import data_file
+    from openness.data import data_file
 
     if name not in PRESETS:
         raise UsageError(f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
@@ -159,7 +159,7 @@ def preset(name: str) -> Policy:
 
 def _licence_terms(audit: Audit) -> set[str]:
     """Every spelling the audit's licence answers to: profile id, SPDX id, Hub keyword."""
-    from openness.knowledge import knowledge_base
+    from openness.license.profiles import knowledge_base
 
     licence = audit.license
     terms = {term.lower() for term in (licence.conclusion, licence.spdx_id) if term}
@@ -170,7 +170,7 @@ def _licence_terms(audit: Audit) -> set[str]:
 
 
 def _matches(audit: Audit, wanted: list[str]) -> bool:
-    from openness.declared import resolve
+    from openness.license.names import resolve
 
     terms = _licence_terms(audit)
     for entry in wanted:

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from openness.evidence import Gating, SourceKind, UnreadFile
-from openness.mof import MofResult
+from openness.rubrics.mof import MofResult
+from openness.sources.evidence import Gating, SourceKind, UnreadFile
 
 SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 200

@@ -10,7 +10,7 @@ from io import StringIO
 from rich.table import Table
 from rich.text import Text
 
-from openness.knowledge import LicenseProfile
+from openness.license.profiles import LicenseProfile
 from openness.render import OutputFormat, RenderOptions
 from openness.render.terminal import console_into
 from openness.render.untrusted import inert, json_document

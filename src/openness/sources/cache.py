@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from openness.card import parse_front_matter
-from openness.evidence import Evidence
+from openness.inputs.target import Target
 from openness.sources import records
+from openness.sources.card import parse_front_matter
+from openness.sources.evidence import Evidence
 from openness.sources.files import check_card_metadata
 from openness.sources.local import list_files, note_gaps, read_texts
 from openness.sources.metadata import is_sha
 from openness.sources.paths import hub_cache_dir, repo_folder_name
-from openness.target import Target
 
 
 def fetch(target: Target) -> Evidence | None:

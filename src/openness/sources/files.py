@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import stat
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from openness.evidence import Evidence, TextFile
+from openness.sources.evidence import Evidence, TextFile
 
 MAX_TEXT_BYTES = 1024 * 1024
 MAX_TEXT_FILES = 24
@@ -50,15 +48,6 @@ def select_texts(paths: list[str]) -> tuple[list[str], list[str]]:
     )
     card = [CARD] if CARD in paths else []
     return card + licences[:MAX_TEXT_FILES], licences[MAX_TEXT_FILES:]
-
-
-def read_regular(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """At most `limit` + 1 bytes of a regular file; never blocks on a FIFO or device (OSError)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(0, "not a regular file")
-        return handle.read(limit + 1)
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None]:
@@ -109,7 +98,7 @@ def note_unread(evidence: Evidence, path: str, reason: str) -> None:
 def check_card_metadata(evidence: Evidence) -> None:
     """Card metadata that came from a server answer is dropped when the README's own front
     matter is refused (duplicate keys, aliases, too large...): both speak for the same card."""
-    from openness.card import parse_front_matter
+    from openness.sources.card import parse_front_matter
 
     if evidence.card_text is None:
         return

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from openness.errors import EvidenceUnavailable
-from openness.evidence import Evidence
+from openness.inputs.target import Target
 from openness.sources import cache, hub, local, snapshot
+from openness.sources.evidence import Evidence
 from openness.sources.paths import offline_requested
-from openness.target import Target
 
 
 def gather(target: Target, offline: bool = False, timeout: float = hub.DEFAULT_TIMEOUT) -> Evidence:

@@ -16,13 +16,13 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urljoin
 
-from openness.evidence import Evidence
+from openness.inputs.target import Target
 from openness.sources import records
 from openness.sources.download import Body, FileProblem, TooLarge, get, within
+from openness.sources.evidence import Evidence
 from openness.sources.files import MAX_TEXT_BYTES, check_card_metadata
 from openness.sources.metadata import Malformed, evidence_from
 from openness.sources.paths import hub_endpoint, same_origin
-from openness.target import Target
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0

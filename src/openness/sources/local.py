@@ -8,18 +8,18 @@ import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
-from openness.card import parse_front_matter
-from openness.evidence import Evidence, RepoFile
+from openness.inputs.target import Target
+from openness.readers import read_regular
+from openness.sources.card import parse_front_matter
+from openness.sources.evidence import Evidence, RepoFile
 from openness.sources.files import (
     MAX_TEXT_BYTES,
     add_text,
     is_licence_file,
     note_capped,
     note_unread,
-    read_regular,
     select_texts,
 )
-from openness.target import Target
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_LISTED_FILES = 20_000
@@ -105,7 +105,7 @@ def read_texts(root: Path, files: list[RepoFile], evidence: Evidence) -> None:
             note_unread(evidence, relative, f"larger than {MAX_TEXT_BYTES // 1024} KiB")
             continue
         try:
-            data = read_regular(root / relative)
+            data = read_regular(root / relative, MAX_TEXT_BYTES)
         except OSError as error:
             note_unread(evidence, relative, f"could not be read ({error.strerror or error})")
             continue
@@ -153,9 +153,9 @@ def _identity(root: Path) -> tuple[str | None, str | None]:
 def _git_head(root: Path) -> str | None:
     git = root / ".git"
     try:
-        head = read_regular(git / "HEAD").decode("utf-8", "replace").strip()
+        head = read_regular(git / "HEAD", 4096).decode("utf-8", "replace").strip()
         if head.startswith("ref: ") and ".." not in head:
-            head = read_regular(git / head[5:]).decode("utf-8", "replace").strip()
+            head = read_regular(git / head[5:], 4096).decode("utf-8", "replace").strip()
     except OSError:
         return None
     return head if _SHA.match(head) else None

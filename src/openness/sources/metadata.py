@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Any, TypeGuard
 
-from openness.evidence import Evidence, RepoFile, hub_repo_id
+from openness.sources.evidence import Evidence, RepoFile, hub_repo_id
 from openness.sources.files import is_licence_file
 from openness.sources.local import MAX_LISTED_FILES
 from openness.sources.paths import hub_endpoint, public_url

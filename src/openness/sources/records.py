@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from openness.evidence import Evidence
+from openness.sources.evidence import Evidence
 from openness.sources.files import add_text, note_capped, note_unread, select_texts
 from openness.sources.metadata import is_sha, valid_repo_id
 from openness.sources.paths import records_dir

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from openness.evidence import Evidence, RepoFile
-from openness.resources import data_file
+from openness.data import data_file
+from openness.sources.evidence import Evidence, RepoFile
 
 
 @cache

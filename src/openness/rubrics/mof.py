@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from openness.data import data_file, resource_dir
 from openness.errors import UsageError
-from openness.resources import data_file, resource_dir
-from openness.safe_yaml import YamlError, load, read
+from openness.readers import YamlError, load, read
 
 ContentType = Literal["code", "data", "document"]
 ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]

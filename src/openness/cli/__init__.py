@@ -26,10 +26,10 @@ from openness.render import OutputFormat
 
 if TYPE_CHECKING:
     from openness.audit import Auditor
-    from openness.evidence import Evidence
+    from openness.inputs.scan import ModelReference
     from openness.policy import Policy
     from openness.report import Audit, PolicyOutcome, Report
-    from openness.scan import ModelReference
+    from openness.sources.evidence import Evidence
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 the audit ran (whatever it found); 1 a policy failed; "
@@ -82,8 +82,8 @@ Output = Annotated[
 
 
 def _say(message: str) -> None:
-    """One diagnostic line on stderr (see `openness.output.say`)."""
-    from openness.output import say
+    """One diagnostic line on stderr (see `openness.cli.output.say`)."""
+    from openness.cli.output import say
 
     say(message)
 
@@ -115,8 +115,8 @@ def _root(
 
 
 def _write(text: str, output: Path | None) -> None:
-    """Print to stdout, or replace `output` atomically (see `openness.output.write_report`)."""
-    from openness.output import write_report
+    """Print to stdout, or replace `output` atomically (see `openness.cli.output.write_report`)."""
+    from openness.cli.output import write_report
 
     write_report(text, output)
 
@@ -376,7 +376,7 @@ def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, 
 
 
 def _scan(paths: list[Path]) -> list[ModelReference]:
-    from openness.scan import scan_paths
+    from openness.inputs.scan import scan_paths
 
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
@@ -412,7 +412,7 @@ def scan_command(
 
 def _models_list(path: Path) -> list[str]:
     """`org/name` or `org/name@revision` per line; `#` starts a comment."""
-    from openness.sources.files import read_regular
+    from openness.readers import read_regular
 
     limit = 4 * 1024 * 1024
     try:
@@ -443,8 +443,8 @@ def mof_command(
     ] = OutputFormat.table,
 ) -> None:
     """Grade MOF YAML files against the Model Openness Framework: class and progress."""
-    from openness.mof import evaluate_mof, load_mof_yaml
     from openness.render.untrusted import json_document
+    from openness.rubrics.mof import evaluate_mof, load_mof_yaml
 
     with _reported():
         results = [evaluate_mof(load_mof_yaml(path), normalise=normalise) for path in files]
@@ -524,7 +524,7 @@ def licenses_list(
     ] = OutputFormat.table,
 ) -> None:
     """List every licence and use policy openness knows."""
-    from openness.knowledge import knowledge_base
+    from openness.license.profiles import knowledge_base
     from openness.render import RenderOptions
     from openness.render.profiles import render_profiles
 
@@ -541,7 +541,7 @@ def licenses_show(
     ] = OutputFormat.table,
 ) -> None:
     """Show one licence profile: facts, incorporated policies and restrictive clauses."""
-    from openness.knowledge import knowledge_base
+    from openness.license.profiles import knowledge_base
     from openness.render import RenderOptions
     from openness.render.profiles import render_profile
 

@@ -24,9 +24,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from openness.knowledge import knowledge_base
-from openness.resources import resource_dir
-from openness.textnorm import clean_lines
+from openness.data import resource_dir
+from openness.license.profiles import knowledge_base
+from openness.license.text import clean_lines
 
 SHINGLE = 5
 MIN_SHINGLES = 20  # shorter texts (a notice, a licence name) are not identified

@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.resources import resource_dir
-from openness.safe_yaml import load
+from openness.data import resource_dir
+from openness.readers import load
 
 ProfileKind = Literal["licence", "policy"]
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from openness.card import key_line
-from openness.clauses import detect_clauses
-from openness.declared import Resolved, from_profile, resolve
-from openness.evidence import Evidence, UnreadFile
-from openness.identify import identify_text
-from openness.knowledge import knowledge_base
+from openness.license.clauses import detect_clauses
+from openness.license.identify import identify_text
+from openness.license.names import Resolved, from_profile, resolve
+from openness.license.profiles import knowledge_base
 from openness.report import Citation, Clause, LicenseFile, LicenseReport
+from openness.sources.card import key_line
+from openness.sources.evidence import Evidence, UnreadFile
 
 _MAIN_LICENCE_STEMS = ("license", "licence", "copying")
 _UNDECLARED = {"", "other", "unknown"}
@@ -48,7 +48,7 @@ def _as_text(value: Any) -> str | None:
 
 
 def _quote(text: str) -> str:
-    from openness.textnorm import strip_control
+    from openness.license.text import strip_control
 
     return strip_control(text).strip()[:200]
 

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-from openness.resources import resource_dir
-from openness.safe_yaml import load
-from openness.textnorm import line_of, normalise_lines, strip_control
+from openness.data import resource_dir
+from openness.license.text import line_of, normalise_lines, strip_control
+from openness.readers import load
 
 QUOTE_LIMIT = 200
 _CONTEXT = 300  # characters either side of a match that its sentence may span

@@ -6,10 +6,10 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.facts import Fact
+from openness.data import resource_dir
+from openness.readers import load
 from openness.report import Clause, Criterion, Rubric, Status, Verdict
-from openness.resources import resource_dir
-from openness.safe_yaml import load
+from openness.rubrics.facts import Fact
 
 
 class CriterionRule(BaseModel):

@@ -6,10 +6,10 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from openness.evidence import Evidence
-from openness.facts import WEIGHT_SUFFIXES
-from openness.licensing import LicenceAnalysis
-from openness.mof import MofResult, evaluate_mof
+from openness.license.analysis import LicenceAnalysis
+from openness.rubrics.facts import WEIGHT_SUFFIXES
+from openness.rubrics.mof import MofResult, evaluate_mof
+from openness.sources.evidence import Evidence
 
 # The string written for a component whose licence the Hub cannot tell us.
 UNDETERMINED = "NOASSERTION"

@@ -1,4 +1,5 @@
-"""The one YAML loader: every card, policy, MOF file, rubric and licence profile is read here.
+"""Reading what may be hostile: regular files only, size-capped, and the one YAML loader that
+every card, policy, MOF file, rubric and licence profile goes through.
 
 YAML from an audited party must not cost more than its size: anchors and aliases (the "billion
 laughs"), nesting deeper than MAX_DEPTH and inputs over a size cap are refused, and so are
@@ -9,6 +10,8 @@ message is one line: `source:line: reason`.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +130,18 @@ def load(
     return load_node(text, source, limit=limit, first_line=first_line, aliases=aliases)[0]
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file; never blocks on a FIFO or device (OSError)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read(limit + 1)
+
+
 def read(path: Path, limit: int = MAX_BYTES) -> str:
     """A regular file's UTF-8 text, never blocking on a FIFO or device; OSError (its `strerror`
     says why, a file over `limit` bytes included) or UnicodeDecodeError."""
-    from openness.sources.files import read_regular
-
     data = read_regular(path, limit)
     if len(data) > limit:
         raise OSError(0, f"larger than {limit // 1024} KiB")

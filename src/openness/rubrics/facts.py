@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from openness.card import key_line, split_front_matter
-from openness.evidence import Evidence
 from openness.report import Citation
+from openness.sources.card import key_line, split_front_matter
+from openness.sources.evidence import Evidence
 
 if TYPE_CHECKING:
-    from openness.licensing import LicenceAnalysis
+    from openness.license.analysis import LicenceAnalysis
 
 WEIGHT_SUFFIXES = {
     ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openness.safe_yaml import YamlError, load
+from openness.readers import YamlError, load
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from openness.knowledge import KnowledgeBase, LicenseProfile, knowledge_base
+from openness.license.profiles import KnowledgeBase, LicenseProfile, knowledge_base
 
 FUZZY_CUTOFF = 90.0
 
@@ -85,7 +85,7 @@ def _fuzzy(term: str, kb: KnowledgeBase) -> Resolved | None:
     """Free text close to a profile's name or alias (e.g. "Llama 3.1 community licence")."""
     from rapidfuzz import fuzz, process
 
-    from openness.knowledge import squash
+    from openness.license.profiles import squash
 
     names = kb.names()
     best = process.extractOne(squash(term), list(names), scorer=fuzz.ratio)

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from openness.sources.files import read_regular
+from openness.readers import read_regular
 
 __all__ = ["ModelReference", "is_repo_id", "read_models_list", "scan_paths"]
 

@@ -1,0 +1,1 @@
+"""Inputs: what the user names (MODEL arguments, models lists) and what a scan finds."""

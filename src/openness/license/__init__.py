@@ -1,0 +1,1 @@
+"""License analysis: profiles, name resolution, text identification, clauses, conclusion."""
