@@ -7,7 +7,7 @@ It starts the loopback replay Hub of tests/hubreplay.py with a fixed delay on ev
 serves synthetic repos (an MIT or Apache-style LICENSE, a card, a config, a listed weight file),
 points huggingface_hub and openness at it and at a temporary cache (as tests/conftest.py's
 `hf_env` does, before huggingface_hub is imported), and runs the CLI's concurrent audit path
-(`openness.cli._audit_all`) for each size, on models never seen before (cold) and then again on
+(`openness.batch.audit_batch`) for each size, on models never seen before (cold) and then again on
 the same models (warm cache). For each it prints requests per model, wall time, the ideal
 `requests x latency / jobs`, the ratio to it (target <= 1.5x at 100 models), the floor set by
 each model's requests running in sequence (`chain`: ceil(models / jobs) x requests per model x
@@ -109,12 +109,12 @@ def _peak_rss_mb() -> float:
 
 
 def _run(hub: Any, models: list[str], jobs: int, timeout: float) -> tuple[float, int, int]:
-    """(wall seconds, requests, failed models) of one `_audit_all` over `models`."""
-    from openness.cli import _audit_all
+    """(wall seconds, requests, failed models) of one `audit_batch` over `models`."""
+    from openness.batch import audit_batch
 
     hub.clear()
     begin = time.perf_counter()
-    report, _ = _audit_all(models, None, False, jobs, timeout)
+    report, _ = audit_batch(models, None, False, jobs, timeout)
     return time.perf_counter() - begin, len(hub.requests), len(report.errors)
 
 
@@ -189,15 +189,16 @@ def hub_benchmark(args: argparse.Namespace) -> None:
 
 def _author_run(hub: Any, args: argparse.Namespace, texts: tuple[bytes, bytes]) -> None:
     """`audit --author ORG`: paginated list calls instead of one metadata call per model."""
-    from openness.cli import _audit_all, _list_author
+    from openness.batch import audit_batch
+    from openness.sources.hub import list_author
 
     size = min(100, args.max)
     for index in range(size):
         hub.add(_repo(index, texts, org="author-org"))
     hub.clear()
     begin = time.perf_counter()
-    listed = _list_author("author-org", False, args.timeout)
-    report, _ = _audit_all(listed, None, False, args.jobs, args.timeout)
+    listed, _ = list_author("author-org", args.timeout)
+    report, _ = audit_batch(listed, None, False, args.jobs, args.timeout)
     wall = time.perf_counter() - begin
     requests = len(hub.requests)
     lists = sum(1 for request in hub.requests if request.path.startswith("/api/"))

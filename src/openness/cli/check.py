@@ -1,0 +1,134 @@
+"""`openness check`: audit models and gate them on a policy."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from openness.cli.app import EXIT_CODES_HELP, app
+from openness.cli.audit import models_list, run_batch
+from openness.cli.common import (
+    Jobs,
+    ModelsFile,
+    Offline,
+    Output,
+    ReportFormat,
+    Timeout,
+    color,
+    finish,
+    reported,
+    say,
+    width,
+)
+from openness.cli.scan import scan_references
+from openness.errors import EXIT_POLICY_FAILED, EXIT_UNOBTAINABLE, EXIT_USAGE, UsageError
+from openness.render import OutputFormat
+
+if TYPE_CHECKING:
+    from openness.policy import Policy
+    from openness.report import PolicyOutcome
+
+
+class UnknownAction(str, Enum):
+    fail = "fail"
+    warn = "warn"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def check(
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Hub repo ids, Hub URLs or local folders; a file is scanned for model references.",
+            show_default=False,
+        ),
+    ] = None,
+    policy_file: Annotated[
+        Path | None, typer.Option("--policy", help="Policy file (default: ./.openness.yml).")
+    ] = None,
+    preset_name: Annotated[
+        str | None,
+        typer.Option("--preset", help="Built-in policy: osi, permissive, no-use-restrictions."),
+    ] = None,
+    models_file: ModelsFile = None,
+    scan: Annotated[
+        list[Path] | None,
+        typer.Option("--scan", help="Gate every model referenced in these files or folders."),
+    ] = None,
+    unknown: Annotated[
+        UnknownAction,
+        typer.Option("--unknown", help="Is a model whose evidence is unobtainable a failure?"),
+    ] = UnknownAction.fail,
+    output_format: ReportFormat = OutputFormat.table,
+    offline: Offline = False,
+    jobs: Jobs = 8,
+    timeout: Timeout = 30.0,
+    output: Output = None,
+) -> None:
+    """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
+    from openness import policy as policies
+    from openness.render import RenderOptions, renderer_for
+
+    with reported():
+        policy, source = _policy(policy_file, preset_name)
+        files = [Path(model) for model in models or [] if Path(model).is_file()]
+        names = [model for model in models or [] if not Path(model).is_file()]
+        names += models_list(models_file) if models_file else []
+        found = scan_references([*(scan or []), *files])
+    names += [ref.repo_id + (f"@{ref.revision}" if ref.revision else "") for ref in found]
+    names = list(dict.fromkeys(names))
+    if not names and not (scan or files):
+        say("error: no models to check (give MODEL arguments, --from-file or --scan)")
+        raise typer.Exit(EXIT_USAGE)
+    report, worst = run_batch(names, None, offline, jobs, timeout)
+    report.policy = policies.check(policy, source, report.audits, report.errors)
+    worst = _check_exit_code(report.policy, worst, unknown)
+    locations: dict[str, tuple[str, int]] = {}
+    for ref in found:
+        locations.setdefault(ref.repo_id, (ref.path, ref.line))
+    options = RenderOptions(
+        color=color(output),
+        width=width(),
+        locations=locations,
+        policy_path=source if not source.startswith("preset:") else ".openness.yml",
+    )
+    finish(renderer_for(output_format)(report, options), output, worst)
+
+
+def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:
+    """Say why the gate did not pass; the exit code: failures and internal errors always
+    count, unobtainable evidence unless `--unknown warn`."""
+    for result in outcome.results:
+        if not result.passed:
+            rules = ", ".join(
+                dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
+            )
+            say(f"policy failed: {result.model}: {rules}")
+    if outcome.status == "incomplete":
+        missing = ", ".join(failure.model for failure in outcome.not_audited)
+        say(
+            f"policy incomplete: not audited: {missing}"
+            if missing
+            else "policy incomplete: nothing to gate (no model references found)"
+        )
+    if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
+        worst = 0
+    if outcome.status == "failed" and worst < EXIT_USAGE:
+        worst = EXIT_POLICY_FAILED
+    return worst
+
+
+def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, str]:
+    from openness.policy import POLICY_FILE, load_policy, preset
+
+    if policy_file and preset_name:
+        raise UsageError("give either --policy or --preset, not both")
+    if preset_name:
+        return preset(preset_name), f"preset:{preset_name}"
+    path = policy_file or Path(POLICY_FILE)
+    if policy_file is None and not path.is_file():
+        raise UsageError(f"no policy: give --policy or --preset, or add {POLICY_FILE}")
+    return load_policy(path), str(path)

@@ -1,0 +1,102 @@
+"""What every command shares: options, one-line diagnostics, writing, the exit-code mapping."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from openness.errors import OpennessError
+from openness.render import OutputFormat
+
+Jobs = Annotated[
+    int, typer.Option("--jobs", "-j", min=1, max=64, help="Models audited concurrently.")
+]
+MAX_TIMEOUT = 3600.0
+
+
+def _finite_timeout(value: float) -> float:
+    if not 1.0 <= value <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise typer.BadParameter(f"must be a number of seconds from 1 to {MAX_TIMEOUT:g}")
+    return value
+
+
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        callback=_finite_timeout,
+        help="Seconds allowed per model for its metadata, files and base models together.",
+    ),
+]
+ModelsFile = Annotated[
+    Path | None,
+    typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
+]
+ReportFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+]
+
+
+def say(message: str) -> None:
+    """One diagnostic line on stderr (see `openness.cli.output.say`)."""
+    from openness.cli.output import say
+
+    say(message)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Inside a command: the project's errors become one stderr line and their exit code."""
+    try:
+        yield
+    except OpennessError as error:
+        say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
+
+
+def write(text: str, output: Path | None) -> None:
+    """Print to stdout, or replace `output` atomically (see `openness.cli.output.write_report`)."""
+    from openness.cli.output import write_report
+
+    write_report(text, output)
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal and there is more than one model."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("auditing", total=total)
+        yield lambda: bar.advance(task)
+
+
+def finish(text: str, output: Path | None, worst: int) -> None:
+    """Write the report, then exit with the worst code seen."""
+    with reported():
+        write(text, output)
+    raise typer.Exit(worst)
+
+
+def color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def width() -> int:
+    import shutil
+
+    return max(80, min(shutil.get_terminal_size((100, 24)).columns, 160))

@@ -1,0 +1,53 @@
+"""`openness licenses`: browse the license knowledge base."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from openness.cli.app import app
+from openness.cli.common import color, say, width, write
+from openness.errors import EXIT_USAGE
+from openness.render import OutputFormat
+
+licenses_app = typer.Typer(
+    help="Browse the licence knowledge base.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(licenses_app, name="licenses")
+
+
+@licenses_app.command("list")
+def licenses_list(
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+) -> None:
+    """List every licence and use policy openness knows."""
+    from openness.license.profiles import knowledge_base
+    from openness.render import RenderOptions
+    from openness.render.profiles import render_profiles
+
+    profiles = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
+    options = RenderOptions(color=color(None), width=width())
+    write(render_profiles(profiles, output_format, options), None)
+
+
+@licenses_app.command("show")
+def licenses_show(
+    licence: Annotated[str, typer.Argument(help="Profile id, Hub keyword, SPDX id or name.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+) -> None:
+    """Show one licence profile: facts, incorporated policies and restrictive clauses."""
+    from openness.license.profiles import knowledge_base
+    from openness.render import RenderOptions
+    from openness.render.profiles import render_profile
+
+    profile = knowledge_base().find(licence)
+    if profile is None:
+        say(f"error: no licence profile matches {licence!r} (see `openness licenses list`)")
+        raise typer.Exit(EXIT_USAGE)
+    options = RenderOptions(color=color(None), width=width())
+    write(render_profile(profile, output_format, options), None)
