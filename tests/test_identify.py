@@ -18,7 +18,7 @@ from openness.license.identify import (
     shingle_hashes,
 )
 from openness.license.profiles import knowledge_base
-from openness.license.text import normalise, strip_control, words
+from openness.license.text import normalise_lines, strip_control
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")
@@ -27,10 +27,10 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence co
 def test_normalise_flattens_markup_quotes_and_spaces() -> None:
     text = "# Title\n> **Bold** _em_ \u201cquoted\u201d \u2014 "
     text += "[link](https://x.org) &amp; <b>tag</b>\\.\n"
-    assert normalise(text) == 'Title Bold em "quoted" - link & tag .'
-    assert normalise("Non-\ncommercial\n\n  USE") == "Non-commercial USE"
-    assert words("Non-\ncommercial  USE") == ["non", "commercial", "use"]
-    assert words("snake_case_name") == ["snake", "case", "name"]
+    assert normalise_lines(text)[0] == 'Title Bold em "quoted" - link & tag .'
+    assert normalise_lines("Non-\ncommercial\n\n  USE")[0] == "Non-commercial USE"
+    assert identification_words("Non-\ncommercial  USE") == ["non", "commercial", "use"]
+    assert identification_words("snake_case_name") == ["snake", "case", "name"]
 
 
 def test_strip_control_keeps_newlines_and_tabs() -> None:
@@ -48,7 +48,7 @@ def test_identification_ignores_title_copyright_and_urls() -> None:
 
 
 def test_hash_sets_round_trip() -> None:
-    hashes = set(shingle_hashes(words("one two three four five six seven")))
+    hashes = set(shingle_hashes(identification_words("one two three four five six seven")))
     assert len(hashes) == 3
     assert decode_hashes(encode_hashes(hashes)) == hashes
 

@@ -59,7 +59,6 @@ _MARKUP = [
 ]
 _EMPHASIS = str.maketrans("", "", "*`")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def strip_control(text: str) -> str:
@@ -85,7 +84,8 @@ def clean_lines(text: str) -> list[str]:
 
 
 def normalise_lines(text: str) -> tuple[str, list[int]]:
-    """`normalise(text)` plus the offset at which each original line starts in it.
+    """The text as one line (NFKC, ASCII quotes and dashes, no Markdown or HTML, single
+    spaces), plus the offset at which each original line starts in it.
 
     A word hyphenated across a line break (`non-` / `commercial`) is rejoined.
     """
@@ -104,16 +104,6 @@ def normalise_lines(text: str) -> tuple[str, list[int]]:
             parts.append(cleaned)
             size += len(cleaned)
     return "".join(parts), starts
-
-
-def normalise(text: str) -> str:
-    """The text as one line: NFKC, ASCII quotes and dashes, no Markdown or HTML, single spaces."""
-    return normalise_lines(text)[0]
-
-
-def words(text: str) -> list[str]:
-    """The lower-cased words (letters and digits) of the normalised text."""
-    return _WORD.findall(normalise(text).lower())
 
 
 def line_of(starts: list[int], offset: int) -> int:

@@ -22,10 +22,6 @@ def as_of() -> str:
     return str(_snapshot()["as_of"])
 
 
-def known_repos() -> list[str]:
-    return sorted(_snapshot()["models"])
-
-
 def fetch(repo_id: str) -> Evidence | None:
     """Evidence from the snapshot, or None when the repo is not in it."""
     models: dict[str, Any] = _snapshot()["models"]
