@@ -1,17 +1,31 @@
 """The rubric engine: not_met beats unknown beats met; absence of evidence is never met."""
 
-from openness.report import Citation, Clause
-from openness.rubrics.engine import evaluate, load_rubric
-from openness.rubrics.facts import Fact
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+
+from openness.compare import compare
+from openness.data import resource_dir
+from openness.report import Citation, Clause, Report
+from openness.rubrics.engine import RubricSpec, evaluate
+from openness.rubrics.facts import FACTS, Fact
+from openness.rubrics.registry import RUBRICS_DIR_ENV, RubricError, load_registry, registry
+from openness.rubrics.status import STATUSES, VERDICTS, Status, Verdict, verdict_of
 
 TRUE = Fact(True, "yes", [Citation(source="LICENSE", line=1, quote="MIT License")])
 UNKNOWN = Fact(None, "not known")
 
 
 def facts(**overrides: Fact) -> dict[str, Fact]:
-    names = ["licence_osi_approved", "licence_consistent", "weights_present",
-             "training_code_published", "data_information_published"]  # fmt: skip
-    return {name: overrides.get(name, TRUE) for name in names}
+    return {name: overrides.get(name, TRUE) for name in FACTS}
+
+
+def load_rubric(rubric_id: str) -> RubricSpec:
+    return registry().pass_fail[rubric_id]
 
 
 def clause(kind: str) -> Clause:
@@ -66,3 +80,103 @@ def test_missing_training_code_is_unknown_not_met() -> None:
     rubric = evaluate(load_rubric("osaid"), [], facts(training_code_published=UNKNOWN))
     status = {c.id: c.status for c in rubric.criteria}
     assert status["osaid-code"] == "unknown" and rubric.verdict == "unknown"
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def test_every_packaged_yaml_but_the_mof_is_a_pass_fail_rubric_in_report_order() -> None:
+    assert list(registry().pass_fail) == ["osd", "osaid"]
+    assert registry().short("osd") == "OSD" and registry().short("mof") == "MOF"
+
+
+def test_statuses_and_verdicts_are_listed_once_with_their_meaning() -> None:
+    assert set(STATUSES) == set(get_args(Status))
+    assert set(VERDICTS) == set(get_args(Verdict))
+    assert {meaning.verdict for meaning in STATUSES.values()} <= set(get_args(Verdict))
+    assert verdict_of(["met", "unknown", "not_met"]) == "fail"
+    assert verdict_of(["met", "unknown"]) == "unknown"
+    assert verdict_of(["met"]) == "pass" and verdict_of([]) == "unknown"
+
+
+def rubric_folder(tmp_path: Path, **extra: str) -> Path:
+    """A copy of the packaged rubrics plus `extra` files (name -> YAML text)."""
+    folder = tmp_path / "rubrics"
+    shutil.copytree(resource_dir("rubrics"), folder)
+    for name, text in extra.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+DUMMY = """\
+id: dummy
+title: A dummy rubric
+short: DUMMY
+order: 9
+version: "0"
+source: https://example.org/dummy
+applies_to: the weights
+criteria:
+  - id: dummy-weights
+    title: Weights are published
+    description: The weights can be downloaded.
+    not_met_if_clauses: [commercial-restriction]
+    met_when: [weights_present]
+"""
+
+
+@pytest.mark.parametrize(
+    ("broken", "says"),
+    [
+        (DUMMY.replace("[commercial-restriction]", "[comercial-restriction]"),
+         "dummy.yaml: criterion dummy-weights: unknown clause kind 'comercial-restriction'"),
+        (DUMMY.replace("[weights_present]", "[weights_published]"),
+         "dummy.yaml: criterion dummy-weights: unknown fact 'weights_published'"),
+        (DUMMY.replace("id: dummy\n", "id: other\n"), "dummy.yaml: id 'other' must be"),
+        (DUMMY.replace("order: 9\n", ""), "dummy.yaml: order: Field required"),
+        (DUMMY + "  - id: dummy-weights\n    title: t\n    description: d\n",
+         "dummy.yaml: criterion dummy-weights: the id is used twice"),
+    ],
+)  # fmt: skip
+def test_a_broken_rubric_names_its_file_and_criterion(
+    tmp_path: Path, broken: str, says: str
+) -> None:
+    folder = rubric_folder(tmp_path, **{"dummy.yaml": broken})
+    with pytest.raises(RubricError) as raised:
+        load_registry(folder)
+    assert says in str(raised.value).replace(str(folder) + "/", "")
+
+
+def test_a_rubric_added_as_data_reaches_every_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any, hf_env: Any
+) -> None:
+    monkeypatch.setenv(RUBRICS_DIR_ENV, str(rubric_folder(tmp_path, **{"dummy.yaml": DUMMY})))
+    mit, llama = tmp_path / "mit", tmp_path / "llama"
+    for folder, card in ((mit, "license: mit"), (llama, "license: llama3.1")):
+        folder.mkdir()
+        (folder / "README.md").write_text(f"---\n{card}\n---\n# M\n", encoding="utf-8")
+        (folder / "model.safetensors").write_bytes(b"\0")
+
+    report = cli("audit", str(mit), str(llama), "-f", "json").json()
+    rubrics = report["audits"][0]["rubrics"]
+    assert list(rubrics) == ["osd", "osaid", "dummy", "mof"]
+    assert rubrics["dummy"]["verdict"] == "pass"
+    assert rubrics["dummy"]["criteria"][0]["id"] == "dummy-weights"
+    assert report["audits"][1]["rubrics"]["dummy"]["verdict"] == "fail"
+    assert "DUMMY: PASS" in cli("audit", str(mit), "-f", "table").stdout
+    assert "**DUMMY**: ✅ pass" in cli("audit", str(mit), "-f", "markdown").stdout
+    bom = cli("audit", str(mit), "-f", "cyclonedx").json()
+    properties = {p["name"]: p["value"] for p in bom["components"][0]["properties"]}
+    assert properties["openness:dummy"] == "pass" and properties["openness:osd"] == "pass"
+    sarif = cli("audit", str(llama), "-f", "sarif").json()
+    assert "dummy/dummy-weights" in {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    rows = {row.key: row.values for row in compare(Report.model_validate(report)).rows}
+    assert rows["dummy"] == ["pass", "fail"] and rows["dummy-weights"] == ["met", "not_met"]
+
+    policy = tmp_path / "policy.yml"
+    policy.write_text("rubrics: {dummy: pass, osd: not-fail}\n", encoding="utf-8")
+    assert cli("check", str(mit), "--policy", str(policy)).exit_code == 0
+    failed = cli("check", str(llama), "--policy", str(policy), "-f", "json")
+    assert "rubric-dummy" in {
+        v["rule"] for v in failed.json()["policy"]["results"][0]["violations"]
+    }

@@ -10,9 +10,11 @@ from openness.inputs.target import parse_target
 from openness.license.analysis import LicenceAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
 from openness.report import Audit, ModelInfo, Rubrics
-from openness.rubrics.engine import evaluate, load_rubric
+from openness.rubrics import registry
+from openness.rubrics.engine import evaluate
 from openness.rubrics.facts import compute_facts
 from openness.rubrics.mof_evidence import evaluate_evidence
+from openness.rubrics.status import STATUSES
 from openness.sources.evidence import Evidence
 from openness.sources.gather import gather
 from openness.sources.hub import DEFAULT_TIMEOUT
@@ -37,9 +39,11 @@ def audit_evidence(
     licence.lineage_gaps = lineage.gaps
     facts = compute_facts(evidence, licence)
     rubrics = Rubrics(
-        osd=evaluate(load_rubric("osd"), licence.clauses, facts),
-        osaid=evaluate(load_rubric("osaid"), licence.clauses, facts),
         mof=evaluate_evidence(evidence, licence),
+        **{
+            rubric_id: evaluate(spec, licence.clauses, facts)
+            for rubric_id, spec in registry.registry().pass_fail.items()
+        },
     )
     return Audit(
         model=ModelInfo(
@@ -129,12 +133,18 @@ def summarise(licence: LicenceAnalysis, rubrics: Rubrics, weights: bool | None) 
         first = f"{what} under the {conclusion.name}, {approval}"
         if restrictive:
             first += " and restrictive (" + ", ".join(restrictive) + ")"
-    osaid = rubrics.osaid
+    osaid = rubrics.pass_fail().get("osaid")
+    if osaid is None:
+        return f"{first}."
     if osaid.verdict == "pass":
         second = "meets the Open Source AI Definition"
     else:
-        status = "not_met" if osaid.verdict == "fail" else "unknown"
-        gaps = [c.title[:1].lower() + c.title[1:] for c in osaid.criteria if c.status == status]
-        lead = "not Open Source AI" if osaid.verdict == "fail" else "not shown to be Open Source AI"
-        second = f"{lead}: {', '.join(gaps)} {'not met' if status == 'not_met' else 'not shown'}"
+        gaps = [
+            c.title[:1].lower() + c.title[1:]
+            for c in osaid.criteria
+            if STATUSES[c.status].verdict == osaid.verdict
+        ]
+        failed = osaid.verdict == "fail"
+        lead = "not Open Source AI" if failed else "not shown to be Open Source AI"
+        second = f"{lead}: {', '.join(gaps)} {'not met' if failed else 'not shown'}"
     return f"{first}; {second}."

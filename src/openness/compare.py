@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from openness.license.clauses import clause_rules
 from openness.license.profiles import knowledge_base
 from openness.report import Audit, Report
+from openness.rubrics.registry import registry
 
 _YES_NO = {True: "yes", False: "no", None: "unknown"}
 
@@ -56,11 +57,12 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
     for index, component in enumerate(audits[0].rubrics.mof.components):
         states: list[str] = [a.rubrics.mof.components[index].status for a in audits]
         rows.append((f"mof:{component.name}", f"component: {component.name}", states))
-    for name, first in audits[0].rubrics.verdicts().items():
-        verdicts: list[str] = [a.rubrics.verdicts()[name].verdict for a in audits]
-        rows.append((name, f"{name.upper()} verdict", verdicts))
+    rubrics = [a.rubrics.pass_fail() for a in audits]
+    for rubric_id, first in rubrics[0].items():
+        verdicts: list[str] = [each[rubric_id].verdict for each in rubrics]
+        rows.append((rubric_id, f"{registry().short(rubric_id)} verdict", verdicts))
         for index, criterion in enumerate(first.criteria):
-            values: list[str] = [a.rubrics.verdicts()[name].criteria[index].status for a in audits]
+            values: list[str] = [each[rubric_id].criteria[index].status for each in rubrics]
             rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
     return rows
 

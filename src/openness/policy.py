@@ -8,10 +8,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from openness.errors import UsageError
 from openness.report import Audit, Failure, ModelResult, PolicyOutcome, PolicyStatus, Violation
+from openness.rubrics.registry import registry
+from openness.rubrics.status import STATUSES
 
 Action = Literal["fail", "warn", "ignore"]
 RubricRequirement = Literal["pass", "not-fail", "any"]
@@ -57,12 +68,35 @@ class Clauses(BaseModel):
         return "ignore"
 
 
-class Rubrics(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _key_error(model: str, key: object, value: object, message: str) -> ValidationError:
+    """An error located at `key` of the mapping being validated (so it gets the key's line)."""
+    error = PydanticCustomError("policy_key", message)
+    return ValidationError.from_exception_data(
+        model, [InitErrorDetails(type=error, loc=(str(key),), input=value)]
+    )
 
-    osd: RubricRequirement = "any"
-    osaid: RubricRequirement = "any"
+
+class Rubrics(BaseModel):
+    """`mof_min_class`, and a requirement per pass/fail rubric id (`osd: pass`); unnamed: any."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, RubricRequirement] = Field(init=False)
+
     mof_min_class: Literal[1, 2, 3] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_rubrics(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = registry().pass_fail
+            for key, value in data.items():
+                if key != "mof_min_class" and key not in known:
+                    choices = ", ".join([*known, "mof_min_class"])
+                    raise _key_error(cls.__name__, key, value, f"not a rubric (known: {choices})")
+        return data
+
+    def required(self, rubric_id: str) -> RubricRequirement:
+        return self.__pydantic_extra__.get(rubric_id, "any")
 
 
 class Waiver(BaseModel):
@@ -80,7 +114,9 @@ class Waiver(BaseModel):
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    licenses: Licences = Field(default_factory=Licences)
+    licenses: Licences = Field(
+        default_factory=Licences, validation_alias=AliasChoices("licenses", "licences")
+    )
     clauses: Clauses = Field(default_factory=Clauses)
     rubrics: Rubrics = Field(default_factory=Rubrics)
     gated: Action = "ignore"
@@ -88,6 +124,14 @@ class Policy(BaseModel):
     conflicts: Action = "warn"
     inherited_clauses: Literal["same", "warn", "ignore"] = "same"
     waivers: list[Waiver] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "licenses" in data and "licences" in data:
+            message = "`licences` is another spelling of `licenses`: give one of them"
+            raise _key_error(cls.__name__, "licences", data["licences"], message)
+        return data
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -206,17 +250,25 @@ def _licence_violations(policy: Policy, audit: Audit) -> list[Violation]:
 
 def _rubric_violations(policy: Policy, audit: Audit) -> list[Violation]:
     found = []
-    for name, rubric in audit.rubrics.verdicts().items():
-        required: RubricRequirement = getattr(policy.rubrics, name)
+    results = audit.rubrics.pass_fail()
+    for rubric_id in registry().pass_fail:
+        required = policy.rubrics.required(rubric_id)
+        rubric, short = results.get(rubric_id), registry().short(rubric_id)
+        if rubric is None:  # an audit made with another rubric set
+            if required != "any":
+                found.append(Violation(rule=f"rubric-{rubric_id}", severity="fail",
+                                       message=f"{short} was not evaluated, policy requires "
+                                               f"{required}"))  # fmt: skip
+            continue
         ok = {"pass": rubric.verdict == "pass", "not-fail": rubric.verdict != "fail", "any": True}
         if ok[required]:
             continue
-        failing = [c for c in rubric.criteria if c.status != "met"]
-        broken = [c for c in failing if c.status == "not_met"] or failing
+        failing = [c for c in rubric.criteria if STATUSES[c.status].tone != "good"]
+        broken = [c for c in failing if STATUSES[c.status].tone == "bad"] or failing
         ids = ", ".join(c.id for c in broken)
         evidence = [citation for c in broken for citation in c.evidence][:10]
-        found.append(Violation(rule=f"rubric-{name}", severity="fail", evidence=evidence,
-                               message=f"{name.upper()} is {rubric.verdict}, policy requires "
+        found.append(Violation(rule=f"rubric-{rubric_id}", severity="fail", evidence=evidence,
+                               message=f"{short} is {rubric.verdict}, policy requires "
                                        f"{required} ({ids})"))  # fmt: skip
     wanted = policy.rubrics.mof_min_class
     achieved = audit.rubrics.mof.class_

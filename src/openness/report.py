@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from openness.rubrics.mof import MofResult
+from openness.rubrics.status import Status, Verdict
 from openness.sources.evidence import Gating, SourceKind, UnreadFile
 
 SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 200
 
-Status = Literal["met", "not_met", "unknown"]
-Verdict = Literal["pass", "fail", "unknown"]
 MatchKind = Literal["exact", "modified", "concatenated", "unknown"]
 
 
@@ -105,13 +111,23 @@ class Rubric(BaseModel):
 
 
 class Rubrics(BaseModel):
-    osd: Rubric
-    osaid: Rubric
+    """Every pass/fail rubric of the registry under its id, in registry order, then the MOF."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Rubric] = Field(init=False)
+
     mof: MofResult
 
-    def verdicts(self) -> dict[str, Rubric]:
-        """The pass/fail rubrics by name (MOF grades by class instead)."""
-        return {"osd": self.osd, "osaid": self.osaid}
+    def pass_fail(self) -> dict[str, Rubric]:
+        """The pass/fail rubrics by id (the MOF grades by class instead)."""
+        return dict(self.__pydantic_extra__)
+
+    @model_serializer(mode="wrap")
+    def _mof_last(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if "mof" in data:
+            data["mof"] = data.pop("mof")
+        return data
 
 
 class Audit(BaseModel):

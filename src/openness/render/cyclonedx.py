@@ -3,9 +3,10 @@
 One `machine-learning-model` component per audited model: the repo id as name, the revision as
 version, a `pkg:huggingface` purl when the revision is a commit sha, the Hub page as external
 reference, the concluded licence (an SPDX id or expression when known, else a named licence)
-and `openness:*` properties for the verdicts. The library has no model-card support yet, so the
-`modelCard` (rubric criteria as properties) is added to the serialised JSON here. Repo text is
-put on one line (`one_line`) and the JSON text escapes hidden characters.
+and `openness:*` properties for the verdicts (`openness:<rubric id>`, one per pass/fail rubric).
+The library has no model-card support yet, so the `modelCard` (rubric criteria as properties) is
+added to the serialised JSON here. Repo text is put on one line (`one_line`) and the JSON text
+escapes hidden characters.
 """
 
 from __future__ import annotations
@@ -85,8 +86,10 @@ def _properties(audit: Audit) -> list[Property]:
     rubrics = audit.rubrics
     licence = audit.license
     values: list[tuple[str, object]] = [
-        ("openness:osd", rubrics.osd.verdict),
-        ("openness:osaid", rubrics.osaid.verdict),
+        (f"openness:{rubric_id}", rubric.verdict)
+        for rubric_id, rubric in rubrics.pass_fail().items()
+    ]
+    values += [
         ("openness:mof-class", rubrics.mof.class_ if rubrics.mof.class_ is not None else "none"),
         ("openness:mof-label", rubrics.mof.label),
         ("openness:license-declared", licence.declared or "none"),
@@ -137,7 +140,7 @@ def _model_card(audit: Audit) -> dict[str, Any]:
             "name": f"openness:{name}:{criterion.id}",
             "value": _text(f"{criterion.status}: {criterion.reason}"),
         }
-        for name, rubric in audit.rubrics.verdicts().items()
+        for name, rubric in audit.rubrics.pass_fail().items()
         for criterion in rubric.criteria
     ]
     properties += [

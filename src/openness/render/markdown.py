@@ -12,6 +12,8 @@ import re
 from openness.render import RenderOptions
 from openness.render.untrusted import one_line
 from openness.report import Audit, Criterion, PolicyOutcome, Report, Rubric
+from openness.rubrics.registry import registry
+from openness.rubrics.status import STATUSES, VERDICTS
 
 QUOTE_LIMIT = 160
 TEXT_LIMIT = 600
@@ -27,7 +29,7 @@ _WWW = re.compile(r"(?i)(?<![A-Za-z0-9])(www)\.")
 # rendered, so a backslash does not help: a zero-width space, written as an entity, does.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _ZERO_WIDTH = "&#8203;"
-_VERDICT = {"pass": "✅ pass", "fail": "❌ fail", "unknown": "❔ unknown"}
+_TONE_MARK = {"good": "✅", "bad": "❌", "doubt": "❔"}
 _OSI = {True: "yes", False: "no", None: "unknown"}
 
 
@@ -113,18 +115,23 @@ def _criterion(criterion: Criterion) -> str:
 
 
 def _rubric(name: str, rubric: Rubric) -> list[str]:
-    lines = [f"- **{name}**: {_VERDICT[rubric.verdict]}"]
-    for status, label in (("not_met", "Not met"), ("unknown", "Unknown")):
-        lines += [f"  - {label}: {_criterion(c)}" for c in rubric.criteria if c.status == status]
+    mark = _TONE_MARK[VERDICTS[rubric.verdict].tone]
+    lines = [f"- **{markdown_escape(name)}**: {mark} {rubric.verdict}"]
+    for status, meaning in STATUSES.items():
+        if meaning.tone != "good":
+            lines += [
+                f"  - {meaning.label}: {_criterion(c)}"
+                for c in rubric.criteria
+                if c.status == status
+            ]
     return lines
 
 
 def _rubrics(audit: Audit) -> list[str]:
-    rubrics = audit.rubrics
     lines = ["#### Openness", ""]
-    lines += _rubric("OSD", rubrics.osd)
-    lines += _rubric("OSAID", rubrics.osaid)
-    mof = rubrics.mof
+    for rubric_id, rubric in audit.rubrics.pass_fail().items():
+        lines += _rubric(registry().short(rubric_id), rubric)
+    mof = audit.rubrics.mof
     grade = f"Class {mof.class_}" if mof.class_ is not None else "no class"
     progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(mof.progress.items()))
     lines.append(f"- **MOF**: {markdown_escape(mof.label)} ({grade}; progress {progress})")

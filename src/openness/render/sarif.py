@@ -1,8 +1,8 @@
 """The audit as SARIF 2.1.0, for GitHub code scanning.
 
 Rules: one per restrictive-clause kind found (`clause/<kind>`, level warning), one per rubric
-criterion that is not met (`osd/osd-5`, `osaid/osaid-use`..., level error) and one per policy
-rule passed in by the policy engine (`policy/<rule>`, level error).
+criterion that is not met (`<rubric id>/<criterion id>`: `osd/osd-5`..., level error) and one
+per policy rule passed in by the policy engine (`policy/<rule>`, level error).
 
 Repo text is put on one line (`one_line`) and the JSON text escapes hidden characters.
 
@@ -21,6 +21,8 @@ from urllib.parse import quote
 from openness.render import RenderOptions
 from openness.render.untrusted import json_document, one_line
 from openness.report import Audit, Report
+from openness.rubrics.registry import registry
+from openness.rubrics.status import STATUSES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -112,14 +114,18 @@ def _audit_results(run: _Run, audit: Audit) -> None:
         if clause.evidence.quote and clause.evidence.quote != clause.summary:
             message += f' "{sarif_text(clause.evidence.quote, 200)}"'
         run.result(model, rule_id, "warning", message, f"{where}\0{clause.evidence.quote}")
-    for name, rubric in audit.rubrics.verdicts().items():
+    for rubric_id, rubric in audit.rubrics.pass_fail().items():
+        short = registry().short(rubric_id)
         for criterion in rubric.criteria:
-            if criterion.status != "not_met":
+            meaning = STATUSES[criterion.status]
+            if meaning.tone != "bad":
                 continue
-            rule_id = f"{name}/{criterion.id}"
-            run.rule(rule_id, f"{name.upper()} criterion not met: {criterion.title}", "error",
-                     [name])  # fmt: skip
-            message = f"{model}: {name.upper()} {criterion.id} ({criterion.title}) not met: "
+            rule_id = f"{rubric_id}/{criterion.id}"
+            run.rule(rule_id, f"{short} criterion {meaning.label.lower()}: {criterion.title}",
+                     "error", [rubric_id])  # fmt: skip
+            message = (
+                f"{model}: {short} {criterion.id} ({criterion.title}) {meaning.label.lower()}: "
+            )
             run.result(model, rule_id, "error", message + criterion.reason, "")
 
 

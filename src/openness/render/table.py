@@ -16,9 +16,10 @@ from openness.render import RenderOptions
 from openness.render.terminal import console_into
 from openness.render.untrusted import inert
 from openness.report import Audit, PolicyOutcome, Report
+from openness.rubrics.registry import registry
+from openness.rubrics.status import STATUSES, VERDICTS
 
-_STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
-_VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "unknown": "bold yellow"}
+_TONE_STYLE = {"good": "green", "bad": "red", "doubt": "yellow"}
 
 
 def _safe(value: object) -> Text:
@@ -69,16 +70,17 @@ def _audit_view(audit: Audit) -> RenderableType:
     else:
         parts.append(Text("Restrictive clauses: none found", style="bold"))
 
-    for name, rubric in audit.rubrics.verdicts().items():
+    for rubric_id, rubric in audit.rubrics.pass_fail().items():
         table = Table("criterion", "status", "reason", expand=False)
         for criterion in rubric.criteria:
             table.add_row(
                 _safe(f"{criterion.id} {criterion.title}"),
-                Text(criterion.status, style=_STATUS_STYLE[criterion.status]),
+                Text(criterion.status, style=_TONE_STYLE[STATUSES[criterion.status].tone]),
                 _safe(criterion.reason),
             )
-        title = Text.assemble((f"{name.upper()}: ", "bold underline"))
-        title.append(rubric.verdict.upper(), style=_VERDICT_STYLE[rubric.verdict])
+        title = Text.assemble((f"{registry().short(rubric_id)}: ", "bold underline"))
+        tone = _TONE_STYLE[VERDICTS[rubric.verdict].tone]
+        title.append(rubric.verdict.upper(), style=f"bold {tone}")
         parts += [title, table]
 
     mof = audit.rubrics.mof

@@ -1,15 +1,12 @@
-"""Evaluate a declarative rubric (rubrics/*.yaml) against clauses and facts."""
+"""Evaluate a declarative pass/fail rubric (rubrics/*.yaml) against clauses and facts."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.data import resource_dir
-from openness.readers import load
-from openness.report import Clause, Criterion, Rubric, Status, Verdict
+from openness.report import Clause, Criterion, Rubric
 from openness.rubrics.facts import Fact
+from openness.rubrics.status import Status, verdict_of
 
 
 class CriterionRule(BaseModel):
@@ -29,28 +26,20 @@ class CriterionRule(BaseModel):
 class RubricSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*$", description="The file's name, without .yaml.")
     title: str
+    short: str = Field(description="The name reports show: OSD, OSAID...")
+    order: int = Field(description="Position among the rubrics of a report, lowest first.")
     version: str
     source: str
     applies_to: str
     criteria: list[CriterionRule]
 
 
-@cache
-def load_rubric(rubric_id: str) -> RubricSpec:
-    path = resource_dir("rubrics") / f"{rubric_id}.yaml"
-    return RubricSpec.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
-
-
 def evaluate(spec: RubricSpec, clauses: list[Clause], facts: dict[str, Fact]) -> Rubric:
-    """Each criterion to met/not_met/unknown; fail if any not_met, pass only if all met."""
+    """Each criterion to a status; the verdict is that of the most decisive one (`STATUSES`)."""
     criteria = [_criterion(rule, clauses, facts) for rule in spec.criteria]
-    statuses = {criterion.status for criterion in criteria}
-    verdict: Verdict = (
-        "fail" if "not_met" in statuses else "pass" if statuses == {"met"} else "unknown"
-    )
-    return Rubric(verdict=verdict, criteria=criteria)
+    return Rubric(verdict=verdict_of(c.status for c in criteria), criteria=criteria)
 
 
 def _criterion(rule: CriterionRule, clauses: list[Clause], facts: dict[str, Fact]) -> Criterion:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -32,14 +33,8 @@ class Fact:
 
 
 def compute_facts(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Fact]:
-    """Every fact a rubric may name."""
-    return {
-        "licence_osi_approved": _osi_approved(licence),
-        "licence_consistent": _consistent(licence),
-        "weights_present": _weights(evidence),
-        "training_code_published": _training_code(evidence),
-        "data_information_published": _data_information(evidence),
-    }
+    """Every fact a rubric may name (`FACTS`)."""
+    return {name: compute(evidence, licence) for name, compute in FACTS.items()}
 
 
 def _osi_approved(licence: LicenceAnalysis) -> Fact:
@@ -113,3 +108,13 @@ def _data_information(evidence: Evidence) -> Fact:
 
 def _line_of(text: str | None, offset: int) -> int | None:
     return (text or "").count("\n", 0, offset) + 1 if text else None
+
+
+FACTS: dict[str, Callable[[Evidence, LicenceAnalysis], Fact]] = {
+    "licence_osi_approved": lambda evidence, licence: _osi_approved(licence),
+    "licence_consistent": lambda evidence, licence: _consistent(licence),
+    "weights_present": lambda evidence, licence: _weights(evidence),
+    "training_code_published": lambda evidence, licence: _training_code(evidence),
+    "data_information_published": lambda evidence, licence: _data_information(evidence),
+}
+"""The facts a rubric may name, and how each is computed."""

@@ -1,0 +1,45 @@
+"""Criterion statuses and rubric verdicts: the one place that lists them and what they mean.
+
+A new status is one entry in `Status` and one in `STATUSES`: the engine derives verdicts from
+the table and renderers colour by tone, so neither names a status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["met", "not_met", "unknown"]
+Verdict = Literal["pass", "fail", "unknown"]
+Tone = Literal["good", "bad", "doubt"]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    label: str
+    tone: Tone
+
+
+@dataclass(frozen=True)
+class StatusMeaning(Meaning):
+    verdict: Verdict
+    """The rubric's verdict when this is the most decisive status among its criteria."""
+
+
+STATUSES: dict[Status, StatusMeaning] = {  # most decisive first
+    "not_met": StatusMeaning("Not met", "bad", "fail"),
+    "unknown": StatusMeaning("Unknown", "doubt", "unknown"),
+    "met": StatusMeaning("Met", "good", "pass"),
+}
+VERDICTS: dict[Verdict, Meaning] = {
+    "pass": Meaning("Pass", "good"),
+    "fail": Meaning("Fail", "bad"),
+    "unknown": Meaning("Unknown", "doubt"),
+}
+
+
+def verdict_of(statuses: Iterable[Status]) -> Verdict:
+    """The verdict of the most decisive status present; unknown when there are none."""
+    present = set(statuses)
+    return next((m.verdict for s, m in STATUSES.items() if s in present), "unknown")
