@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from openness.inputs.scan import ModelReference, is_repo_id, read_models_list, scan_paths
+from openness.inputs.scan import ModelReference, file_mode, is_repo_id, scan_paths
 
 APP_PY = """\
 import os
@@ -263,9 +265,11 @@ def test_scan_single_file_and_absolute_path(project: Path) -> None:
     assert scan_paths([project / "does-not-exist"]) == []
 
 
-def test_read_models_list(tmp_path: Path) -> None:
-    path = tmp_path / "models.txt"
-    path.write_text(
+def test_scan_reads_a_models_list_with_the_models_list_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("models.txt").write_text(
         "# models we ship\n"
         "\n"
         "org-a/plain\n"
@@ -275,15 +279,16 @@ def test_read_models_list(tmp_path: Path) -> None:
         "./local/path\n"
         "https://huggingface.co/org-d/from-url\n"
         "#org-x/commented\n"
+        "org-x/hash#in-token\n"
     )
-    refs = read_models_list(path)
+    refs = scan_paths([Path(".")])
     assert [(r.repo_id, r.revision, r.line) for r in refs] == [
         ("org-a/plain", None, 3),
         ("org-b/pinned", "0123abc", 4),
         ("org-c/indented", "v1.2", 5),
         ("org-d/from-url", None, 8),
     ]
-    assert all(r.kind == "models-list" and r.path == str(path) for r in refs)
+    assert all(r.kind == "models-list" and r.path == "models.txt" for r in refs)
 
 
 @pytest.mark.parametrize(
@@ -371,3 +376,147 @@ def test_scan_of_a_very_deep_folder_is_bounded(tmp_path: Path) -> None:
             deep.rmdir()
             deep = deep.parent
     assert found == ["org-a/shallow"]
+
+
+NESTED_YAML = """\
+training:
+  model:
+    name: org-t/yaml-nested
+    revision: v2
+  tokenizer_name: org-t/yaml-tok
+stages:
+  - base_model: [org-t/flow-one, org-t/flow-two]
+  - pretrained: org-t/pretrained
+models:
+  - name: org-t/listed-map
+    path: ./local/dir
+ensemble:
+  models: [org-t/ens-a,
+           org-t/ens-b]
+decoys:
+  model: {name: gpt-4, path: /abs/model, url: "https://example.com/org-x/url"}
+  model_dir: org-x/dir-not-model
+  dataset: {name: org-x/dataset}
+  served_model_name: org-x/alias
+  name: org-x/not-under-a-model
+---
+kind: Deployment
+---
+spec:
+  llm:
+    repo_id: org-t/third-document
+"""
+
+NESTED_JSON = """\
+{
+  "train": {
+    "model": {"name": "org-u/json-nested", "revision": "r1"},
+    "models": [
+      "org-u/json-list-a",
+      "org-u/json-list-b"
+    ],
+    "pretrained_model_name_or_path": "org-u/json-pretrained"
+  },
+  "homepage": "https://example.com/org-x/page",
+  "model": {"path": "/abs/path", "name": "gpt-4", "dataset": "org-x/data"},
+  "escaped": {"model_id": "org-u\\/escaped"}
+}
+"""
+
+NESTED_TOML = """\
+[model]
+name = "org-v/toml-nested"
+revision = "main"
+
+[[stages]]
+base_model = ["org-v/toml-a", 'org-v/toml-b']
+
+[stages.tokenizer]
+repo = "org-v/toml-tok"
+
+[other]
+name = "org-x/not-under-a-model"
+
+[a]
+model_id = "org-v/twice"
+[b]
+model_id = "org-v/twice"
+"""
+
+NESTED_EXPECTED = {
+    # (repo, file): [(line, revision), ...]
+    ("org-t/yaml-nested", "nested.yaml"): [(3, "v2")],
+    ("org-t/yaml-tok", "nested.yaml"): [(5, None)],
+    ("org-t/flow-one", "nested.yaml"): [(7, None)],
+    ("org-t/flow-two", "nested.yaml"): [(7, None)],
+    ("org-t/pretrained", "nested.yaml"): [(8, None)],
+    ("org-t/listed-map", "nested.yaml"): [(10, None)],
+    ("org-t/ens-a", "nested.yaml"): [(13, None)],
+    ("org-t/ens-b", "nested.yaml"): [(14, None)],
+    ("org-t/third-document", "nested.yaml"): [(26, None)],
+    ("org-u/json-nested", "nested.json"): [(3, "r1")],
+    ("org-u/json-list-a", "nested.json"): [(5, None)],
+    ("org-u/json-list-b", "nested.json"): [(6, None)],
+    ("org-u/json-pretrained", "nested.json"): [(8, None)],
+    ("org-u/escaped", "nested.json"): [(12, None)],
+    ("org-v/toml-nested", "nested.toml"): [(2, "main")],
+    ("org-v/toml-a", "nested.toml"): [(6, None)],
+    ("org-v/toml-b", "nested.toml"): [(6, None)],
+    ("org-v/toml-tok", "nested.toml"): [(9, None)],
+    ("org-v/twice", "nested.toml"): [(15, None), (17, None)],
+}
+
+
+def test_scan_reads_model_ids_nested_in_configs_with_their_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("nested.yaml").write_text(NESTED_YAML)
+    Path("nested.json").write_text(NESTED_JSON)
+    Path("nested.toml").write_text(NESTED_TOML)
+    found: dict[tuple[str, str], list[tuple[int, str | None]]] = {}
+    for ref in scan_paths([Path(".")]):
+        assert ref.kind == "config", ref
+        found.setdefault((ref.repo_id, ref.path), []).append((ref.line, ref.revision))
+    assert found == NESTED_EXPECTED
+
+
+def test_a_config_the_reader_refuses_is_still_read_line_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("aliases.yaml").write_text(
+        "base: &b\n  model:\n    name: org-w/aliased\ncopy: *b\nmodel_id: org-w/flat-one\n"
+    )
+    Path("duplicates.yml").write_text(
+        "model:\n  name: org-w/dup-nested\nmodel:\n  id: org-w/dup-twice\n"
+        "base_model: org-w/flat-two\n"
+    )
+    Path("deep.json").write_text("[" * 100_000 + '"model_id": "org-w/deep"')
+    Path("deep.yaml").write_text("a: [" * 1000 + "\nmodel: org-w/flat-three\n")
+    Path("broken.toml").write_text('[model\nname = "org-w/broken"\nmodel_id = "org-w/flat-four"\n')
+    found = {(r.repo_id, r.path, r.line) for r in scan_paths([Path(".")])}
+    assert found == {
+        ("org-w/flat-one", "aliases.yaml", 5),
+        ("org-w/flat-two", "duplicates.yml", 5),
+        ("org-w/deep", "deep.json", 1),
+        ("org-w/flat-three", "deep.yaml", 2),
+        ("org-w/flat-four", "broken.toml", 3),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["app.py", "src/app.py", "nb/demo.ipynb", "conf/x.yaml", "x.YML", "c.json",
+     "package-lock.json", "web/package-lock.json", "pyproject.toml", "setup.cfg", "x.ini",
+     ".env", ".env.local", "prod.env", "run.sh", "run.bash", "Dockerfile", "Dockerfile.gpu",
+     "docker/Containerfile", "app.dockerfile", "DOCKERFILE", "docker-compose.yml",
+     "docker-compose.override.yaml", "models.txt", "Models.txt", "requirements-models.txt",
+     "conf/models.txt", "mymodels.txt", "other.txt", "README.md", "requirements.txt",
+     "Makefile", "script"],
+)  # fmt: skip
+def test_the_pre_commit_hook_passes_the_files_a_folder_scan_reads(name: str) -> None:
+    hooks = Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
+    (hook,) = yaml.safe_load(hooks.read_text(encoding="utf-8"))
+    passed = bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
+    assert passed is (file_mode(Path(name)) is not None)

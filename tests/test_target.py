@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from openness.errors import UsageError
-from openness.inputs.target import parse_target
+from openness.inputs.target import parse_hub_model, parse_target
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,25 @@ def test_bad_references_are_usage_errors(spec: str) -> None:
 def test_existing_folder_is_local(tmp_path: Path) -> None:
     target = parse_target(str(tmp_path))
     assert target.is_local and target.path == tmp_path.resolve()
+
+
+@pytest.mark.parametrize(
+    ("spec", "repo", "revision"),
+    [
+        ("org/name", "org/name", None),
+        ("gpt2@main", "gpt2", "main"),
+        ("org/name@refs/pr/1", "org/name", "refs/pr/1"),
+        ("https://hf.co/org/name/tree/v2", "org/name", "v2"),
+    ],
+)
+def test_hub_models_without_folders(spec: str, repo: str, revision: str | None) -> None:
+    target = parse_hub_model(spec)
+    assert (target.repo_id, target.revision, target.is_local) == (repo, revision, False)
+
+
+@pytest.mark.parametrize(
+    "spec", [".", "./x", "org/name@", "org/name@a b", "org/name@../x", "org/name@v1#x", "a/b/c"]
+)
+def test_hub_models_refuse_folders_and_bad_revisions(spec: str) -> None:
+    with pytest.raises(UsageError):
+        parse_hub_model(spec)

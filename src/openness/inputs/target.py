@@ -12,6 +12,7 @@ from openness.errors import UsageError
 _REPO_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
 _REPO_ID = re.compile(rf"^(?:{_REPO_PART}/)?{_REPO_PART}$")
 _HUB_HOSTS = {"huggingface.co", "www.huggingface.co", "hf.co"}
+_REVISION = re.compile(r"^[A-Za-z0-9_][\w.+/-]{0,254}$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,19 @@ def parse_target(spec: str, revision: str | None = None) -> Target:
     if "--" in spec or ".." in spec or not _REPO_ID.match(spec):
         raise UsageError(f"{spec!r} is not a Hub repo id (org/name), a Hub URL or a folder")
     return Target(repo_id=spec, revision=revision)
+
+
+def parse_hub_model(spec: str) -> Target:
+    """A Hub model named without a folder: `org/name[@revision]` or a huggingface.co model URL
+    (UsageError with a one-line reason otherwise)."""
+    if "://" in spec:
+        return _from_url(spec, None)
+    repo_id, at, revision = spec.partition("@")
+    if "--" in repo_id or ".." in repo_id or not _REPO_ID.match(repo_id):
+        raise UsageError(f"{spec!r} is not a Hub repo id (org/name[@revision]) or a Hub URL")
+    if at and (".." in revision or not _REVISION.match(revision)):
+        raise UsageError(f"{spec!r} does not end in a valid @revision")
+    return Target(repo_id=repo_id, revision=revision or None)
 
 
 def _from_url(url: str, revision: str | None) -> Target:
