@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from openness.errors import UsageError
-from openness.rubrics.mof import evaluate_mof, licence_table, load_mof_yaml, mof_spec
+from openness.rubrics.mof import (
+    evaluate_mof,
+    licence_table,
+    load_mof_documents,
+    load_mof_yaml,
+    mof_spec,
+)
+from openness.rubrics.mof_evidence import mof_licence
 
 MOT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot"
 TEST_DATA = MOT / "test_data"
@@ -192,22 +199,106 @@ def test_load_mof_yaml_errors(tmp_path: Path) -> None:
         load_mof_yaml(unsafe)
 
 
-def test_audit_mof_draft_round_trips_through_openness_mof(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
+def test_multi_document_files_and_their_errors(tmp_path: Path) -> None:
+    many = tmp_path / "many.yml"
+    many.write_text("release: {name: a}\n---\nrelease: {name: b}\n", encoding="utf-8")
+    assert [doc["release"]["name"] for doc in load_mof_documents(many)] == ["a", "b"]
+    with pytest.raises(UsageError, match="2 MOF documents"):
+        load_mof_yaml(many)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("release: {name: a}\n---\nframework: {}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"bad.yml: document 2: not a MOF file"):
+        load_mof_documents(bad)
+    empty = tmp_path / "empty.yml"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no `release`"):
+        load_mof_documents(empty)
 
-    from openness.cli import app
 
-    draft = tmp_path / "r1.yml"
-    runner = CliRunner()
-    written = runner.invoke(
-        app, ["audit", "deepseek-ai/DeepSeek-R1", "--offline", "-f", "mof", "-o", str(draft)]
-    )
-    assert written.exit_code == 0, written.stderr
-    graded = runner.invoke(app, ["mof", str(draft), "--format", "json"])
+def test_what_a_draft_says_beyond_mot() -> None:
+    release = {
+        "components": [
+            {"name": "Model card", "license": "NOASSERTION"},
+            {"name": "Model architecture", "license": "LicenseRef-scancode-llama-3.1-license-2024"},
+        ],
+        "x-openness": {"undetermined": ["Data card", 3]},
+    }
+    status = {c.name: c for c in evaluate_mof(release).components}
+    assert status["Model card"].status == "unknown"
+    assert status["Model architecture"].status == "invalid"
+    assert "outside the SPDX list" in status["Model architecture"].reason
+    assert status["Data card"].status == "unknown"
+    assert status["Evaluation results"].status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("profile_id", "spdx_id", "written"),
+    [
+        ("mit", "MIT", "MIT"),
+        ("llama3.1", None, "LicenseRef-scancode-llama-3.1-license-2024"),
+        ("openmdw-1.0", None, "OpenMDW-1.0"),
+        ("gemma", None, "LicenseRef-openness-gemma"),
+        ("unknown", None, "NOASSERTION"),
+        (None, None, "NOASSERTION"),
+    ],
+)
+def test_concluded_licences_are_named_as_mof_files_name_them(
+    profile_id: str | None, spdx_id: str | None, written: str
+) -> None:
+    assert mof_licence(profile_id, spdx_id) == written
+
+
+def _local_models(root: Path) -> list[str]:
+    import fixtures_hub
+
+    folders = []
+    for name, card, licence, files in [
+        ("mit-model", "license: mit", fixtures_hub.licence("mit"), ["config.json", "train.py"]),
+        ("apache-model", "license: apache-2.0", fixtures_hub.licence("apache-2.0"),
+         ["config.json", "model.safetensors", "eval.py"]),
+        ("acme-model", "license: other",
+         b"Acme Model Licence\nNon-commercial research use only; no use to train other models.\n",
+         ["model.safetensors"]),
+    ]:  # fmt: skip
+        folder = root / name
+        folder.mkdir()
+        (folder / "README.md").write_text(f"---\n{card}\n---\n# {name}\n", encoding="utf-8")
+        (folder / "LICENSE").write_bytes(licence)
+        for file in files:
+            (folder / file).write_text("{}", encoding="utf-8")
+        folders.append(str(folder))
+    return folders
+
+
+def test_audit_mof_draft_round_trips_through_openness_mof(cli: Any, tmp_path: Path) -> None:
+    """`openness mof` grades each model of an `audit --format mof` file as the audit did."""
+    models = [*_local_models(tmp_path), "deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B"]
+    draft = tmp_path / "draft.yml"
+    written = cli("audit", *models, "not-cached/model", "--offline", "-f", "mof", "-o", str(draft))
+    assert written.exit_code == 3  # one model could not be audited: the draft says so
+    assert draft.read_text(encoding="utf-8").startswith("# not audited: not-cached/model: ")
+    audited = cli("audit", *models, "--offline", "-f", "json").json()["audits"]
+    graded = cli("mof", str(draft), "--format", "json")
     assert graded.exit_code == 0, graded.stderr
-    result = json.loads(graded.stdout)[0]
-    status = {c["name"]: c["status"] for c in result["components"]}
-    assert status["Model parameters (Final)"] == "included"
-    assert result["class"] is None
-    bad = runner.invoke(app, ["mof", str(tmp_path / "missing.yml")])
-    assert bad.exit_code == 2 and "cannot read" in bad.stderr
+    grades = graded.json()
+    assert [(g["file"], g["document"]) for g in grades] == [(str(draft), n) for n in range(1, 6)]
+    for audit, grade in zip(audited, grades, strict=True):
+        own = audit["rubrics"]["mof"]
+        assert (grade["class"], grade["progress"]) == (own["class"], own["progress"])
+        assert [(c["name"], c["status"], c["licence"]) for c in grade["components"]] == [
+            (c["name"], c["status"], c["licence"]) for c in own["components"]
+        ]
+    by_model = {audit["model"]["id"]: audit["rubrics"]["mof"] for audit in audited}
+    statuses = {
+        model: {c["name"]: c["status"] for c in mof["components"]}
+        for model, mof in by_model.items()
+    }
+    llama = statuses["meta-llama/Llama-3.1-8B"]
+    assert llama["Model parameters (Final)"] == "invalid"
+    assert "not a licence id the tool knows" not in graded.stdout
+    assert statuses["deepseek-ai/DeepSeek-R1"]["Model parameters (Final)"] == "included"
+    assert statuses["deepseek-ai/DeepSeek-R1"]["Training code"] == "unknown"  # snapshot
+    licences = {c["licence"] for grade in grades for c in grade["components"]}
+    assert {"MIT", "Apache-2.0", "NOASSERTION"} <= licences
+    table = cli("mof", str(draft)).stdout
+    assert f"{draft}#5 Llama-3.1-8B: Unclassified" in table

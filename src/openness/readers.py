@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +106,33 @@ def load_node(
     `first_line` is the line of `source` the text starts on (front matter starts on line 2);
     `aliases` lets the data shipped with openness share values.
     """
-    if len(text.encode("utf-8", "replace")) > limit:
-        raise YamlError(source, None, f"larger than {limit // 1024} KiB")
-    loader = _Loader(text, aliases)
-    try:
+    loader = _loader(text, source, limit, aliases)
+    with _reading(loader, source, first_line):
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
+
+
+def load_all(text: str, source: str, *, limit: int = MAX_BYTES) -> list[Any]:
+    """The data of every document of a YAML stream (documents separated by `---`)."""
+    loader = _loader(text, source, limit, aliases=False)
+    documents = []
+    with _reading(loader, source, 1):
+        while loader.check_node():
+            documents.append(loader.construct_document(loader.get_node()))
+    return documents
+
+
+def _loader(text: str, source: str, limit: int, aliases: bool) -> _Loader:
+    if len(text.encode("utf-8", "replace")) > limit:
+        raise YamlError(source, None, f"larger than {limit // 1024} KiB")
+    return _Loader(text, aliases)
+
+
+@contextmanager
+def _reading(loader: _Loader, source: str, first_line: int) -> Iterator[None]:
+    """Every problem while loading as one `YamlError`; the loader disposed of afterwards."""
+    try:
+        yield
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else None

@@ -13,10 +13,10 @@ from openness.cli.common import (
     ModelsFile,
     Offline,
     Output,
-    ReportFormat,
     Timeout,
     color,
     finish,
+    format_option,
     progress,
     reported,
     say,
@@ -47,16 +47,17 @@ def audit(
     revision: Annotated[
         str | None, typer.Option("--revision", help="Branch, tag or commit to audit.")
     ] = None,
-    output_format: ReportFormat = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("audit")] = OutputFormat.table,
     offline: Offline = False,
     jobs: Jobs = 8,
     timeout: Timeout = 30.0,
     output: Output = None,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
-    from openness.render import RenderOptions, renderer_for
+    from openness.render import RenderOptions, renderer
 
     with reported():
+        render = renderer("audit", output_format)
         targets: list[str | Evidence] = [*(models or [])]
         targets += models_list(models_file) if models_file else []
         targets += _list_author(author, offline, timeout) if author else []
@@ -65,7 +66,7 @@ def audit(
         raise typer.Exit(EXIT_USAGE)
     report, worst = run_batch(targets, revision, offline, jobs, timeout)
     options = RenderOptions(color=color(output), width=width())
-    finish(renderer_for(output_format)(report, options), output, worst)
+    finish(render(report, options), output, worst)
 
 
 def run_batch(

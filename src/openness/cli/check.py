@@ -15,10 +15,10 @@ from openness.cli.common import (
     ModelsFile,
     Offline,
     Output,
-    ReportFormat,
     Timeout,
     color,
     finish,
+    format_option,
     reported,
     say,
     width,
@@ -62,7 +62,7 @@ def check(
         UnknownAction,
         typer.Option("--unknown", help="Is a model whose evidence is unobtainable a failure?"),
     ] = UnknownAction.fail,
-    output_format: ReportFormat = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("check")] = OutputFormat.table,
     offline: Offline = False,
     jobs: Jobs = 8,
     timeout: Timeout = 30.0,
@@ -70,9 +70,10 @@ def check(
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
     from openness import policy as policies
-    from openness.render import RenderOptions, renderer_for
+    from openness.render import RenderOptions, renderer
 
     with reported():
+        render = renderer("check", output_format)
         policy, source = _policy(policy_file, preset_name)
         files = [Path(model) for model in models or [] if Path(model).is_file()]
         names = [model for model in models or [] if not Path(model).is_file()]
@@ -95,7 +96,7 @@ def check(
         locations=locations,
         policy_path=source if not source.startswith("preset:") else ".openness.yml",
     )
-    finish(renderer_for(output_format)(report, options), output, worst)
+    finish(render(report, options), output, worst)
 
 
 def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from openness.errors import OpennessError
-from openness.render import OutputFormat
+from openness.render import OutputFormat, choices, formats
 
 Jobs = Annotated[
     int, typer.Option("--jobs", "-j", min=1, max=64, help="Models audited concurrently.")
@@ -38,7 +38,29 @@ ModelsFile = Annotated[
     Path | None,
     typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),
 ]
-ReportFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+
+
+def format_option(command: str) -> Any:
+    """`--format` for `command`: its help lists what `render.FORMATS` has for it; any format
+    name parses, and the registry (`render.renderer`) refuses one the command does not write."""
+
+    def parse(value: str | OutputFormat) -> OutputFormat:
+        try:
+            return OutputFormat(value)
+        except ValueError:
+            message = f"{value!r} is not a format (choose {choices(command)})"
+            raise typer.BadParameter(message) from None
+
+    names = [output_format.value for output_format in formats(command)]
+    return typer.Option(
+        "--format",
+        "-f",
+        parser=parse,
+        metavar="[" + "|".join(names) + "]",
+        help=f"Output format: {choices(command)}.",
+    )
+
+
 Offline = Annotated[
     bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
 ]

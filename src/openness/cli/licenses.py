@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from openness.cli.app import app
-from openness.cli.common import color, say, width, write
+from openness.cli.common import color, format_option, reported, say, width, write
 from openness.errors import EXIT_USAGE
 from openness.render import OutputFormat
 
@@ -19,35 +19,31 @@ app.add_typer(licenses_app, name="licenses")
 
 @licenses_app.command("list")
 def licenses_list(
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("licenses list")] = OutputFormat.table,
 ) -> None:
     """List every licence and use policy openness knows."""
     from openness.license.profiles import knowledge_base
-    from openness.render import RenderOptions
-    from openness.render.profiles import render_profiles
+    from openness.render import RenderOptions, renderer
 
+    with reported():
+        render = renderer("licenses list", output_format)
     profiles = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
-    options = RenderOptions(color=color(None), width=width())
-    write(render_profiles(profiles, output_format, options), None)
+    write(render(profiles, RenderOptions(color=color(None), width=width())), None)
 
 
 @licenses_app.command("show")
 def licenses_show(
     licence: Annotated[str, typer.Argument(help="Profile id, Hub keyword, SPDX id or name.")],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("licenses show")] = OutputFormat.table,
 ) -> None:
     """Show one licence profile: facts, incorporated policies and restrictive clauses."""
     from openness.license.profiles import knowledge_base
-    from openness.render import RenderOptions
-    from openness.render.profiles import render_profile
+    from openness.render import RenderOptions, renderer
 
+    with reported():
+        render = renderer("licenses show", output_format)
     profile = knowledge_base().find(licence)
     if profile is None:
         say(f"error: no licence profile matches {licence!r} (see `openness licenses list`)")
         raise typer.Exit(EXIT_USAGE)
-    options = RenderOptions(color=color(None), width=width())
-    write(render_profile(profile, output_format, options), None)
+    write(render(profile, RenderOptions(color=color(None), width=width())), None)

@@ -8,14 +8,18 @@ from typing import Annotated
 import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
-from openness.cli.common import reported, write
+from openness.cli.common import format_option, reported, write
 from openness.render import OutputFormat
 
 
 @app.command("mof", epilog=EXIT_CODES_HELP)
 def mof_command(
     files: Annotated[
-        list[Path], typer.Argument(help="MOF YAML files (the Model Openness Tool's format).")
+        list[Path],
+        typer.Argument(
+            help="MOF YAML files (the Model Openness Tool's format); a file may hold several "
+            "documents separated by `---`, as `openness audit --format mof` writes them."
+        ),
     ],
     normalise: Annotated[
         bool,
@@ -23,29 +27,20 @@ def mof_command(
             "--normalise", help="Map licence spellings (Apache 2.0, MIT License) to SPDX."
         ),
     ] = False,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("mof")] = OutputFormat.table,
 ) -> None:
     """Grade MOF YAML files against the Model Openness Framework: class and progress."""
-    from openness.render.untrusted import json_document
-    from openness.rubrics.mof import evaluate_mof, load_mof_yaml
+    from openness.render import RenderOptions, renderer
+    from openness.render.mof_grades import Grade
+    from openness.rubrics.mof import evaluate_mof, load_mof_documents
 
     with reported():
-        results = [evaluate_mof(load_mof_yaml(path), normalise=normalise) for path in files]
-    if output_format is OutputFormat.json:
-        payload = [result.model_dump(mode="json") for result in results]
-        write(json_document(payload), None)
-        return
-    from openness.render.untrusted import inert
-
-    lines = []
-    for path, result in zip(files, results, strict=True):
-        progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(result.progress.items()))
-        lines.append(f"{path}: {result.label} ({progress})")
-        lines += [
-            f"  {component.name}: {component.status} ({component.reason})"
-            for component in result.components
-            if component.required and component.status != "included"
-        ]
-    write("".join(inert(line) + "\n" for line in lines), None)
+        render = renderer("mof", output_format)
+        grades = []
+        for path in files:
+            documents = load_mof_documents(path)
+            grades += [
+                Grade(str(path), number, len(documents), evaluate_mof(document, normalise))
+                for number, document in enumerate(documents, start=1)
+            ]
+    write(render(grades, RenderOptions()), None)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
-from openness.cli.common import reported, write
+from openness.cli.common import format_option, reported, write
 from openness.errors import UsageError
 from openness.render import OutputFormat
 
@@ -28,24 +28,12 @@ def scan_references(paths: list[Path]) -> list[ModelReference]:
 @app.command("scan", epilog=EXIT_CODES_HELP)
 def scan_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.")],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    output_format: Annotated[OutputFormat, format_option("scan")] = OutputFormat.table,
 ) -> None:
     """List the Hugging Face models referenced in code, configs, Dockerfiles and notebooks."""
-    from openness.render.untrusted import json_document
+    from openness.render import RenderOptions, renderer
 
     with reported():
+        render = renderer("scan", output_format)
         found = scan_references(paths)
-    if output_format is OutputFormat.json:
-        payload = [reference.model_dump(mode="json") for reference in found]
-        write(json_document(payload), None)
-        return
-    from openness.render.untrusted import inert
-
-    lines = []
-    for ref in found:
-        revision = f"@{ref.revision}" if ref.revision else ""
-        cell = f"[cell {ref.cell}]" if ref.cell is not None else ""
-        lines.append(f"{ref.path}{cell}:{ref.line}: {ref.repo_id}{revision} ({ref.kind})")
-    write("".join(inert(line) + "\n" for line in lines), None)
+    write(render(found, RenderOptions()), None)

@@ -1,11 +1,18 @@
-"""Report renderers: one mapping from format name to a function producing the text."""
+"""Renderers: the formats each command writes, and the function that writes each of them.
+
+`FORMATS` is the one registry: a command offers exactly the formats listed for it, and asking
+for any other is a usage error naming the ones it has; nothing falls back to another format.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from openness.errors import UsageError
 
 if TYPE_CHECKING:
     from openness.report import Report
@@ -26,47 +33,75 @@ class RenderOptions:
     width: int = 100
     locations: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     policy_path: str = ".openness.yml"
+    only_differences: bool = False
 
 
 Renderer = Callable[["Report", RenderOptions], str]
 
+# Per command, per format: "module:function" under openness.render, imported when used (rich
+# is only loaded for tables). Each function takes the command's subject and the options.
+_REPORT = {
+    OutputFormat.table: "table:render_table",
+    OutputFormat.json: "json:render_json",
+    OutputFormat.markdown: "markdown:render_markdown",
+    OutputFormat.sarif: "code_scanning:render_code_scanning",
+    OutputFormat.cyclonedx: "cyclonedx:render_cyclonedx",
+    OutputFormat.mof: "mof:render_mof",
+}
+FORMATS: dict[str, dict[OutputFormat, str]] = {
+    "audit": _REPORT,
+    "check": _REPORT,
+    "compare": {
+        OutputFormat.table: "comparison:render_comparison_table",
+        OutputFormat.json: "comparison:render_comparison_json",
+        OutputFormat.markdown: "comparison:render_comparison_markdown",
+        OutputFormat.sarif: _REPORT[OutputFormat.sarif],
+        OutputFormat.cyclonedx: _REPORT[OutputFormat.cyclonedx],
+    },
+    "scan": {
+        OutputFormat.table: "references:render_references_table",
+        OutputFormat.json: "references:render_references_json",
+    },
+    "mof": {
+        OutputFormat.table: "mof_grades:render_grades_table",
+        OutputFormat.json: "mof_grades:render_grades_json",
+    },
+    "licenses list": {
+        OutputFormat.table: "profiles:render_profiles_table",
+        OutputFormat.json: "profiles:render_profiles_json",
+    },
+    "licenses show": {
+        OutputFormat.table: "profiles:render_profile_table",
+        OutputFormat.json: "profiles:render_profile_json",
+    },
+}
+
+
+def formats(command: str) -> list[OutputFormat]:
+    """The formats `command` writes, in registry order."""
+    return list(FORMATS[command])
+
+
+def choices(command: str) -> str:
+    """`table or json`, `table, json, markdown, sarif or cyclonedx`."""
+    names = [output_format.value for output_format in FORMATS[command]]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def renderer(command: str, output_format: OutputFormat) -> Callable[[Any, RenderOptions], str]:
+    """The function writing `command`'s output in `output_format`; a `UsageError` if it has none."""
+    target = FORMATS[command].get(output_format)
+    if target is None:
+        raise UsageError(
+            f"{command} cannot write {output_format.value} (choose {choices(command)})"
+        )
+    module, name = target.split(":")
+    function: Callable[[Any, RenderOptions], str] = getattr(
+        import_module(f"openness.render.{module}"), name
+    )
+    return function
+
 
 def renderer_for(output_format: OutputFormat) -> Renderer:
-    """The renderer of a format (imported lazily: rich is only loaded when needed)."""
-    if output_format is OutputFormat.json:
-        from openness.render.json import render_json
-
-        return render_json
-    if output_format is OutputFormat.markdown:
-        from openness.render.markdown import render_markdown
-
-        return render_markdown
-    if output_format is OutputFormat.sarif:
-        return _render_sarif
-    if output_format is OutputFormat.cyclonedx:
-        from openness.render.cyclonedx import render_cyclonedx
-
-        return render_cyclonedx
-    if output_format is OutputFormat.mof:
-        from openness.render.mof import render_mof
-
-        return render_mof
-    from openness.render.table import render_table
-
-    return render_table
-
-
-def _render_sarif(report: Report, options: RenderOptions) -> str:
-    """SARIF with the policy's failures as results, located where `scan` found each model."""
-    from openness.render.sarif import render_sarif
-
-    failures = [
-        (result.model, violation.rule, violation.message)
-        for result in (report.policy.results if report.policy else [])
-        if not result.waived_by
-        for violation in result.violations
-        if violation.severity == "fail"
-    ]
-    return render_sarif(
-        report, options, options.locations, violations=failures, default_path=options.policy_path
-    )
+    """The renderer of an audit report (`audit` and `check` write every format)."""
+    return renderer("audit", output_format)

@@ -1,4 +1,5 @@
-"""`--format mof`: a MOF YAML draft (the Model Openness Tool's schema) for each audited model.
+"""`--format mof`: a MOF YAML draft (the Model Openness Tool's schema) for each audited model,
+one YAML document each, which `openness mof` grades as the audit did.
 
 Repo text (licence names, file names) keeps its value: a string holding hidden characters or
 `##[` is written double-quoted, those characters as escapes, and no line is ever folded.
@@ -13,6 +14,8 @@ import yaml
 from openness.render import RenderOptions
 from openness.render.untrusted import escape_serialised, hidden, inert
 from openness.report import Audit, Report
+from openness.rubrics.mof import UNDETERMINED
+from openness.rubrics.mof_evidence import mof_document, mof_licence
 
 
 class _Dumper(yaml.SafeDumper):
@@ -32,34 +35,22 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def mof_document(audit: Audit) -> dict[str, object]:
-    """The draft for one audit: the components it found, each with the licence it resolved."""
-    repo = audit.model.id
-    components = [
-        {
-            "name": component.name,
-            "description": f"found: {component.evidence}",
-            "license": component.declared or component.licence,
-        }
-        for component in audit.rubrics.mof.components
+def draft(audit: Audit) -> dict[str, object]:
+    """The draft of an audit: what its MOF grading was decided on (see `mof_document`)."""
+    components = audit.rubrics.mof.components
+    listed = [
+        (component.name, component.evidence, component.licence or UNDETERMINED)
+        for component in components
         if component.evidence
     ]
-    licence = audit.license.spdx_id or audit.license.conclusion or "NOASSERTION"
-    return {
-        "framework": {"name": "Model Openness Framework", "version": "1.0", "date": "2024-12-15"},
-        "release": {
-            "name": repo.split("/")[-1],
-            "producer": repo.split("/")[0] if "/" in repo else "unknown",
-            "huggingface": f"https://huggingface.co/{repo}",
-            "license": {"distribution": {"name": licence}},
-            "components": components,
-        },
-    }
+    undetermined = [c.name for c in components if c.status == "unknown" and not c.evidence]
+    licence = mof_licence(audit.license.conclusion, audit.license.spdx_id)
+    return mof_document(audit.model.id, licence, listed, undetermined)
 
 
 def render_mof(report: Report, options: RenderOptions) -> str:
     """One YAML document per audit (separated by `---`)."""
-    documents = [mof_document(audit) for audit in report.audits]
+    documents = [draft(audit) for audit in report.audits]
     missing = "".join(
         f"# not audited: {inert(failure.model)}: {inert(failure.message)}\n"
         for failure in report.errors

@@ -11,19 +11,23 @@ from rich.table import Table
 from rich.text import Text
 
 from openness.license.profiles import LicenseProfile
-from openness.render import OutputFormat, RenderOptions
+from openness.render import RenderOptions
 from openness.render.terminal import console_into
 from openness.render.untrusted import inert, json_document
 
 _OSI = {True: "yes", False: "no", None: "?"}
 
 
-def render_profiles(
-    profiles: list[LicenseProfile], output_format: OutputFormat, options: RenderOptions
-) -> str:
-    """All profiles: a table, or a JSON list."""
-    if output_format is OutputFormat.json:
-        return json_document([p.model_dump(mode="json") for p in profiles])
+def render_profiles_json(profiles: list[LicenseProfile], options: RenderOptions) -> str:
+    return json_document([profile.model_dump(mode="json") for profile in profiles])
+
+
+def render_profile_json(profile: LicenseProfile, options: RenderOptions) -> str:
+    return json_document(profile.model_dump(mode="json"))
+
+
+def render_profiles_table(profiles: list[LicenseProfile], options: RenderOptions) -> str:
+    """All profiles, one row each."""
     table = Table("id", "name", "kind", "SPDX", "OSI", "clauses")
     for profile in profiles:
         kinds = ", ".join(c.kind for c in profile.clauses)
@@ -41,12 +45,8 @@ def render_profiles(
     return buffer.getvalue()
 
 
-def render_profile(
-    profile: LicenseProfile, output_format: OutputFormat, options: RenderOptions
-) -> str:
+def render_profile_table(profile: LicenseProfile, options: RenderOptions) -> str:
     """One profile in full."""
-    if output_format is OutputFormat.json:
-        return json_document(profile.model_dump(mode="json"))
     grid = Table.grid(padding=(0, 2))
     rows = [
         ("id", profile.id),

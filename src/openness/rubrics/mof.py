@@ -9,7 +9,11 @@ list by `scripts/build_mof_licences.py`). This module applies them to a release 
   listed), `unlicensed` (listed, no licence resolves) or `invalid` (listed, the licence it
   resolves to is not open: a restrictive licence, a misspelt id or free text);
 * progress per class and the class itself follow the tool exactly, quirks included, unless
-  `normalise=True`, which first maps obvious spellings (`Apache 2.0`, `MIT License`) to ids.
+  `normalise=True`, which first maps obvious spellings (`Apache 2.0`, `MIT License`) to ids;
+* beyond the tool, for drafts written by `openness audit --format mof`: a component whose
+  licence is `NOASSERTION` (SPDX's "not determined"), or one not listed but named under
+  `x-openness: {undetermined: [...]}`, is `unknown`; a `LicenseRef-` id is a licence outside
+  the SPDX list. None of these is open, so class and progress stay the tool's.
 """
 
 from __future__ import annotations
@@ -26,12 +30,16 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from openness.data import data_file, resource_dir
 from openness.errors import UsageError
-from openness.readers import YamlError, load, read
+from openness.readers import YamlError, load, load_all, read
 
 ContentType = Literal["code", "data", "document"]
 ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
 LicenceSource = Literal["component", "global", "distribution"]
 
+# The licence of a component present whose licence could not be determined.
+UNDETERMINED = "NOASSERTION"
+# Where a draft names the components whose presence could not be determined.
+EXTENSION = "x-openness"
 _LICENCE_SUFFIX = re.compile(r"(?<![\s-])[\s-]+licen[cs]e$")  # a run's start only: linear
 
 
@@ -184,21 +192,32 @@ class MofResult(BaseModel):
 # --- loading --------------------------------------------------------------------------------
 
 
-def load_mof_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a MOF YAML file safely (see safe_yaml); a one-line `UsageError` (`file:line: why`)
-    if unreadable, refused, malformed or without a release."""
+def load_mof_documents(path: str | Path) -> list[dict[str, Any]]:
+    """Every MOF document of a YAML file (one, or several separated by `---`), read safely (see
+    `readers`); a one-line `UsageError` (`file:line: why`) if unreadable, refused, malformed, or
+    if a document has no release."""
     path = Path(path)
     try:
-        document = load(read(path), str(path))
+        documents = load_all(read(path), str(path))
     except OSError as error:
         raise UsageError(f"cannot read MOF file {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise UsageError(f"cannot read MOF file {path}: not UTF-8 text") from None
     except YamlError as error:
         raise UsageError(str(error)) from None
-    if not isinstance(document, dict) or not isinstance(document.get("release"), dict):
-        raise UsageError(f"{path}: not a MOF file (no `release` mapping)")
-    return document
+    for number, document in enumerate(documents or [None], start=1):
+        if not isinstance(document, dict) or not isinstance(document.get("release"), dict):
+            where = f"{path}: document {number}" if len(documents) > 1 else str(path)
+            raise UsageError(f"{where}: not a MOF file (no `release` mapping)")
+    return documents
+
+
+def load_mof_yaml(path: str | Path) -> dict[str, Any]:
+    """The one MOF document of a YAML file (see `load_mof_documents`)."""
+    documents = load_mof_documents(path)
+    if len(documents) > 1:
+        raise UsageError(f"{path}: {len(documents)} MOF documents where one was expected")
+    return documents[0]
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -214,10 +233,15 @@ def evaluate_mof(release: Mapping[str, Any], normalise: bool = False) -> MofResu
         release = release["release"]
     listed = _listed_components(release)
     globals_ = _global_licences(release)
+    undetermined = _undetermined(release)
 
     statuses: dict[str, ComponentStatus] = {}
     for rule in spec.components:
         entry = listed.get(rule.name)
+        if entry is None and rule.name in undetermined:
+            reason = f"presence not determined ({EXTENSION}: undetermined)"
+            statuses[rule.name] = _status(rule, "unknown", None, reason=reason)
+            continue
         if entry is None:
             statuses[rule.name] = _status(rule, "missing", None, reason="not listed")
             continue
@@ -270,6 +294,12 @@ def _listed_components(release: Mapping[str, Any]) -> dict[str, Mapping[str, Any
     return listed
 
 
+def _undetermined(release: Mapping[str, Any]) -> set[str]:
+    extension = release.get(EXTENSION)
+    names = extension.get("undetermined") if isinstance(extension, Mapping) else None
+    return {name for name in names if isinstance(name, str)} if isinstance(names, list) else set()
+
+
 def _global_licences(release: Mapping[str, Any]) -> dict[str, object]:
     """`release.license.<code|data|document|distribution>.name`, where given."""
     licence = release.get("license")
@@ -305,15 +335,19 @@ def _judge(
             return _status(rule, "unlicensed", None, source=source, reason=reason)
         licence = _normalised_id(written, table) if normalise else written
         declared = written if licence != written else None
+        if licence == UNDETERMINED:
+            reason = f"licence not determined ({UNDETERMINED}) at {source} level"
+            return _status(rule, "unknown", licence, declared, source, reason)
         if licence in table.open:
             why = "OSI/FSF-flagged" if licence in table.flagged else "on the MOF open list"
             reason = f"{licence} is open ({why})"
             return _status(rule, "included", licence, declared, source, reason)
-        reason = (
-            f"{licence} is not an open licence"
-            if licence in table.known
-            else f"{licence!r} is not a licence id the tool knows"
-        )
+        if licence in table.known:
+            reason = f"{licence} is not an open licence"
+        elif licence.startswith("LicenseRef-"):
+            reason = f"{licence} is not an open licence (a licence outside the SPDX list)"
+        else:
+            reason = f"{licence!r} is not a licence id the tool knows"
         return _status(rule, "invalid", licence, declared, source, reason)
     return _status(rule, "unlicensed", None, reason="no licence, and none to inherit")
 

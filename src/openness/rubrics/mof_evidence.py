@@ -1,4 +1,8 @@
-"""Map a Hub repo's evidence onto the 17 MOF components, as a MOT-style YAML draft."""
+"""Map a Hub repo's evidence onto the 17 MOF components, as a MOT-style YAML draft.
+
+`mof_document` is the one builder of that draft: the audit grades it (`rubrics.mof`), and
+`--format mof` writes it, so `openness mof` reads back the audit's own class and statuses.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,19 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from openness.license.analysis import LicenceAnalysis
+from openness.license.profiles import knowledge_base
 from openness.rubrics.facts import WEIGHT_SUFFIXES
-from openness.rubrics.mof import MofResult, evaluate_mof
+from openness.rubrics.mof import (
+    EXTENSION,
+    UNDETERMINED,
+    MofResult,
+    evaluate_mof,
+    licence_table,
+    mof_spec,
+)
 from openness.sources.evidence import Evidence
 
-# The string written for a component whose licence the Hub cannot tell us.
-UNDETERMINED = "NOASSERTION"
+_NOT_IN_REF = re.compile(r"[^A-Za-z0-9.-]")  # what a LicenseRef id may not hold
 _CODE = re.compile(r"\.(py|ipynb|sh|cu|cpp|rs|js|ts)$", re.IGNORECASE)
 _ROLE = {
     "Training code": re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*$", re.I),
@@ -22,13 +33,6 @@ _ROLE = {
 }  # fmt: skip
 _CHECKPOINT = re.compile(r"(^|/)(checkpoint|step|ckpt)[-_]?\d+", re.IGNORECASE)
 _DATA_SECTION = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?)\b", re.IGNORECASE | re.M)
-
-
-def _licence_id(licence: LicenceAnalysis) -> str | None:
-    conclusion = licence.conclusion
-    if conclusion is None:
-        return None
-    return conclusion.spdx_id or conclusion.id
 
 
 def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
@@ -63,43 +67,73 @@ def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
     return found
 
 
-def mof_release(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Any]:
-    """A MOF YAML document (MOT's schema) drafted from the evidence."""
-    licence_id = _licence_id(licence) or UNDETERMINED
-    components = [
-        {
-            "name": name,
-            "description": f"found: {what}",
-            "license": licence_id if repo_licensed else UNDETERMINED,
-        }
-        for name, (what, repo_licensed) in _found(evidence).items()
+def mof_licence(profile_id: str | None, spdx_id: str | None) -> str:
+    """A concluded licence as a MOF file names it: its SPDX id, the tool's own id (OpenMDW), a
+    LicenseRef (the profile's, else one made from its id); NOASSERTION when none was concluded."""
+    if spdx_id:
+        return spdx_id
+    if profile_id is None or profile_id == "unknown":
+        return UNDETERMINED
+    tool_id = licence_table().by_lower_id.get(profile_id.lower())
+    if tool_id is not None:
+        return tool_id
+    profile = knowledge_base().get(profile_id)
+    if profile is not None and profile.licenseref:
+        return profile.licenseref
+    return "LicenseRef-openness-" + _NOT_IN_REF.sub("-", profile_id)
+
+
+def mof_document(
+    repo_id: str, licence: str, listed: list[tuple[str, str, str]], undetermined: list[str]
+) -> dict[str, Any]:
+    """The MOF YAML document (MOT's schema) of a release: `listed` holds (component, what
+    showed it, its licence); `undetermined`, the components neither found nor ruled out."""
+    producer, _, name = repo_id.rpartition("/")
+    release: dict[str, Any] = {"name": name}
+    if producer:
+        release |= {"producer": producer, "huggingface": f"https://huggingface.co/{repo_id}"}
+    release["license"] = {"distribution": {"name": licence}}
+    release["components"] = [
+        {"name": component, "description": f"found: {what}", "license": component_licence}
+        for component, what, component_licence in listed
     ]
+    if undetermined:
+        release[EXTENSION] = {"undetermined": undetermined}
     return {
         "framework": {"name": "Model Openness Framework", "version": "1.0", "date": "2024-12-15"},
-        "release": {
-            "name": evidence.repo_id.split("/")[-1],
-            "producer": evidence.repo_id.split("/")[0] if "/" in evidence.repo_id else None,
-            "huggingface": f"https://huggingface.co/{evidence.repo_id}",
-            "license": {"distribution": {"name": licence_id}},
-            "components": components,
-        },
+        "release": release,
     }
 
 
-def evaluate_evidence(evidence: Evidence, licence: LicenceAnalysis) -> MofResult:
-    """MOF class and components; a component whose licence is undetermined is `unknown`."""
+def mof_release(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Any]:
+    """The MOF document drafted from the evidence; with an incomplete file list, what was not
+    found is undetermined rather than missing."""
+    conclusion = licence.conclusion
+    name = mof_licence(conclusion.id, conclusion.spdx_id) if conclusion else UNDETERMINED
     found = _found(evidence)
+    listed = [
+        (component, what, name if repo_licensed else UNDETERMINED)
+        for component, (what, repo_licensed) in found.items()
+    ]
     complete = evidence.files is not None and evidence.source != "snapshot"
-    result = evaluate_mof(mof_release(evidence, licence), normalise=True)
+    undetermined = [] if complete else [
+        rule.name for rule in mof_spec().components if rule.name not in found
+    ]  # fmt: skip
+    return mof_document(evidence.repo_id, name, listed, undetermined)
+
+
+def evaluate_evidence(evidence: Evidence, licence: LicenceAnalysis) -> MofResult:
+    """MOF class and components of the drafted document, as `openness mof` grades it, with
+    what showed each component found."""
+    found = _found(evidence)
+    result = evaluate_mof(mof_release(evidence, licence))
     components = []
     for component in result.components:
         what = found.get(component.name)
         update: dict[str, Any] = {"evidence": what[0] if what else None}
-        if component.licence == UNDETERMINED or (what and _licence_id(licence) is None):
-            update |= {"status": "unknown", "reason": "present, licence not determinable"}
-        elif component.status == "missing" and not complete:
-            update |= {"status": "unknown", "reason": "the repo's file list is incomplete"}
-        elif component.status == "missing":
+        if component.status == "missing":
             update["reason"] = "not found in the repo or its metadata"
+        elif component.status == "unknown" and not what:
+            update["reason"] = "the repo's file list is incomplete"
         components.append(component.model_copy(update=update))
     return result.model_copy(update={"components": components, "name": evidence.repo_id})
