@@ -87,10 +87,11 @@ def run_batch(
 
 
 def models_list(path: Path) -> list[str]:
-    """The models a models list names, as `org/name[@revision]` (UsageError if unreadable)."""
+    """The models a models list names, as `org/name[@revision]` (UsageError if unreadable or
+    a line is not a model, naming `file:line`)."""
     from openness.inputs.models_list import read_models_list
 
-    return read_models_list(path)
+    return [entry.model for entry in read_models_list(path)]
 
 
 def _list_author(author: str, offline: bool, timeout: float) -> list[Evidence]:
