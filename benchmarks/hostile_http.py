@@ -50,7 +50,7 @@ def _bodies(rng: random.Random) -> bytes:
     return rng.choice(choices)()
 
 
-def _licence_fault(rng: random.Random, other_origin: str, canary: str) -> Any:
+def _license_fault(rng: random.Random, other_origin: str, canary: str) -> Any:
     from hubreplay import Reply, delay, reset, respond, trickle, truncate
 
     body = _bodies(rng)
@@ -155,7 +155,7 @@ def run(cases: int, seed: int) -> int:
             extra = _metadata_extra(rng, str(canary))
             card = {"license": "apache-2.0"}
             hub.add(FakeRepo(REPO, card_data=card, files={"LICENSE": NON_COMMERCIAL}, extra=extra))
-            faults = [_licence_fault(rng, other.endpoint, str(canary)), _metadata_fault(rng)]
+            faults = [_license_fault(rng, other.endpoint, str(canary)), _metadata_fault(rng)]
             hub.inject(*(fault for fault in faults if fault is not None))
             start = time.monotonic()
             result = cli("check", REPO, "--preset", "osi", "--format", "json",

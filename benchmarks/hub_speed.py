@@ -15,7 +15,7 @@ latency, what bounds 1 and 10 models) and the peak RSS of the process (replay Hu
 then an `audit --author` run over 100 models listed by one paginated call.
 
 Licence identification time per file: benchmarks/scancode_side_by_side.py (with ScanCode beside
-it when installed) and benchmarks/licence_accuracy.py.
+it when installed) and benchmarks/license_accuracy.py.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _isolate(home: Path) -> None:
         os.environ.pop(name, None)
 
 
-def _licence_texts() -> tuple[bytes, bytes]:
+def _license_texts() -> tuple[bytes, bytes]:
     mit = CORPUS / "mit.txt"
     return (mit.read_bytes() if mit.is_file() else MIT_LIKE.encode()), APACHE_LIKE.encode()
 
@@ -133,7 +133,7 @@ def hub_benchmark(args: argparse.Namespace) -> None:
     from hubreplay import HubReplay
 
     sizes = [size for size in args.sizes if size <= args.max] or [min(args.sizes + [args.max])]
-    texts = _licence_texts()
+    texts = _license_texts()
     with tempfile.TemporaryDirectory(prefix="openness-bench-") as folder:
         _isolate(Path(folder))
         with HubReplay(latency=args.latency) as hub:

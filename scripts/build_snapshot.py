@@ -98,14 +98,14 @@ _SHARD_PLACEHOLDER = re.compile(
     r"^(?P<head>.*-)(?P<index>0*N+)(?P<of>-of-)(?P<total>\d+)(?P<tail>.*)$"
 )
 _SHARD_RANGE = re.compile(r"^(?P<head>.*)\[(?P<first>\d+)-(?P<last>\d+)\](?P<tail>.*)$")
-_NO_LICENCE = {"", "none", "null", "unknown"}
+_NO_LICENSE = {"", "none", "null", "unknown"}
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def hub_licence_keywords(corpus: Path) -> frozenset[str]:
+def hub_license_keywords(corpus: Path) -> frozenset[str]:
     """The Hub's `license:` keywords, from `hf_license_keywords.csv` beside the hub corpus."""
     with (corpus.parent / "hf_license_keywords.csv").open(encoding="utf-8", newline="") as handle:
         return frozenset(row["keyword"] for row in csv.DictReader(handle))
@@ -254,26 +254,26 @@ def repo_files(repo_id: str, seen: dict[str, Any]) -> tuple[list[FileEntry], boo
     return files, whole and not inferred and "note" not in seen, inferred
 
 
-def _licence(
+def _license(
     facts: dict[str, Any], card: dict[str, Any], keywords: frozenset[str]
 ) -> tuple[str | None, str | None, str | None]:
     """(license, license_name, license_link) as the Hub API would report them."""
     normalized = facts.get("normalized") or {}
     raw = card.get("license") or normalized.get("license_tag") or facts.get("license_tag_on_hub")
     tag = leading_value(re.sub(r"^license:\s*", "", str(raw or ""), flags=re.I))
-    if tag is None or tag.lower() in _NO_LICENCE:
+    if tag is None or tag.lower() in _NO_LICENSE:
         return None, None, None
     tag = tag.lower()
     if tag != "other" and tag in keywords:
         return tag, None, None
     name = tag if tag != "other" else card.get("license_name")
-    for metadata in _licence_metadata(facts, card):
+    for metadata in _license_metadata(facts, card):
         if metadata.get("license") == "other" and metadata.get("license_name") == name:
             return "other", name, metadata.get("license_link")
     return "other", name, None
 
 
-def _licence_metadata(facts: dict[str, Any], card: dict[str, Any]) -> list[dict[str, Any]]:
+def _license_metadata(facts: dict[str, Any], card: dict[str, Any]) -> list[dict[str, Any]]:
     """Front-matter-like blocks about this repo: the card, then those quoted in the facts."""
     blocks = [card]
     for key, value in facts.items():
@@ -301,7 +301,7 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
     repo_id: str = facts["repo_id"]
     normalized = facts.get("normalized") or {}
 
-    licence, licence_name, licence_link = _licence(facts, card, keywords)
+    license, license_name, license_link = _license(facts, card, keywords)
     base = card.get("base_model") or facts.get("base_model")
     bases = [b for b in (base if isinstance(base, list) else [base]) if isinstance(b, str)]
     base_models = [found for b in bases if (found := leading_value(b, _REPO_ID))]
@@ -312,7 +312,7 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
 
     tags = [f"arxiv:{i}" for i in arxiv] + [f"dataset:{d}" for d in datasets]
     tags += [f"base_model:{b}" for b in base_models]
-    tags += [f"license:{licence}"] if licence else []
+    tags += [f"license:{license}"] if license else []
 
     inferred = {
         "license": normalized.get("license_tag_seen") is False
@@ -329,9 +329,9 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         url for item in facts.get("sources", []) for url in _URL.findall(item.get("url", ""))
     ]
     record: ModelFacts = {
-        "license": licence,
-        "license_name": licence_name,
-        "license_link": licence_link,
+        "license": license,
+        "license_name": license_name,
+        "license_link": license_link,
         "gated": _gating(facts),
         "pipeline_tag": leading_value(card.get("pipeline_tag") or facts.get("pipeline_tag")),
         "library_name": leading_value(card.get("library_name") or facts.get("library_name")),
@@ -370,7 +370,7 @@ def newest_source_date(all_facts: list[dict[str, Any]]) -> tuple[date, str, str]
 
 def build(corpus: Path) -> Snapshot:
     """The snapshot of every `*/facts.json` under `corpus`."""
-    keywords = hub_licence_keywords(corpus)
+    keywords = hub_license_keywords(corpus)
     folders = sorted(path.parent for path in corpus.glob("*/facts.json"))
     models = dict(sorted(model_facts(folder, keywords) for folder in folders))
     all_facts = [json.loads((f / "facts.json").read_text(encoding="utf-8")) for f in folders]

@@ -66,9 +66,9 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def licence_text(shared_dir: Path) -> Callable[[str], str]:
+def license_text(shared_dir: Path) -> Callable[[str], str]:
     """Load a corpus licence text by slug: licence_text("llama-3.1-community")."""
-    return lambda slug: fixtures_hub.licence(slug).decode("utf-8")
+    return lambda slug: fixtures_hub.license(slug).decode("utf-8")
 
 
 @dataclass

@@ -46,7 +46,7 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
-def licence(slug: str) -> bytes:
+def license(slug: str) -> bytes:
     """The verbatim bytes of corpus/licenses/<slug>.txt."""
     return (shared_dir() / "corpus" / "licenses" / f"{slug}.txt").read_bytes()
 
@@ -117,7 +117,7 @@ def from_facts(repo_id: str, files: dict[str, bytes], **fields: Any) -> FakeRepo
 
 def _gate_prompt(slug: str) -> str:
     """Meta's cards put the whole licence in `extra_gated_prompt`, under a '### ' heading."""
-    return "### " + licence(slug).decode().strip()
+    return "### " + license(slug).decode().strip()
 
 
 # ------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def deepseek_r1() -> FakeRepo:
     return from_facts(
         "deepseek-ai/DeepSeek-R1",
         {
-            "LICENSE": licence("deepseek-r1-mit"),
+            "LICENSE": license("deepseek-r1-mit"),
             "config.json": config_json("DeepseekV3ForCausalLM", "deepseek_v3"),
         },
         sha="5a56bdbde75a16bdfbf3a8e9c852be3dfcfb8eef",  # a commit seen in the facts' sources
@@ -173,8 +173,8 @@ def llama31() -> FakeRepo:
     return from_facts(
         "meta-llama/Llama-3.1-8B",
         {
-            "LICENSE": licence("llama-3.1-community"),
-            "USE_POLICY.md": licence("llama-3.1-aup"),
+            "LICENSE": license("llama-3.1-community"),
+            "USE_POLICY.md": license("llama-3.1-aup"),
             "config.json": config_json("LlamaForCausalLM", "llama"),
         },
         card_data=card,
@@ -219,7 +219,7 @@ def rail() -> FakeRepo:
     return from_facts(
         "bigscience/bloom",
         {
-            "LICENSE": licence("bigscience-bloom-rail-1.0"),
+            "LICENSE": license("bigscience-bloom-rail-1.0"),
             "config.json": config_json("BloomForCausalLM", "bloom"),
         },
         card_data={"license": "bigscience-bloom-rail-1.0", "pipeline_tag": "text-generation"},
@@ -277,7 +277,7 @@ def apache_open() -> FakeRepo:
         ],
     }
     files = {
-        "LICENSE": licence("apache-2.0"),
+        "LICENSE": license("apache-2.0"),
         "config.json": config_json("OpenForCausalLM", "open"),
         "configuration_open.py": b"from transformers import PretrainedConfig\n\n\n"
         b"class OpenConfig(PretrainedConfig):\n    model_type = 'open'\n",
@@ -296,7 +296,7 @@ def apache_open() -> FakeRepo:
     )
 
 
-def no_licence() -> FakeRepo:
+def no_license() -> FakeRepo:
     """A fictional repo with neither a `license:` key nor any licence file."""
     return FakeRepo(
         "someone/mystery-7b",
@@ -315,7 +315,7 @@ def contradicting() -> FakeRepo:
         card_data={"license": "mit", "library_name": "transformers"},
         readme_body="# Relabelled Llama 8B\n\nMIT licensed (says the card).\n",
         files={
-            "LICENSE": licence("llama-3.1-community"),
+            "LICENSE": license("llama-3.1-community"),
             "config.json": config_json("LlamaForCausalLM", "llama"),
         },
         listed=shards(4, 4_980_000_000),
@@ -330,7 +330,7 @@ def distill_llama() -> FakeRepo:
     return from_facts(
         "deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
         {
-            "LICENSE": licence("deepseek-r1-mit"),
+            "LICENSE": license("deepseek-r1-mit"),
             "config.json": config_json("LlamaForCausalLM", "llama"),
         },
         sha="ebf7e8d03db3d86a442d22d30d499abb7ec27bea",  # the tree commit seen in the facts
@@ -348,8 +348,8 @@ def gated_refused() -> FakeRepo:
     answers GatedRepo (401 anonymous, 403 with a token) unless the token is APPROVED_TOKEN.
     """
     files = {
-        "LICENSE.txt": licence("llama-3.2-community"),
-        "USE_POLICY.md": licence("llama-3.2-aup"),
+        "LICENSE.txt": license("llama-3.2-community"),
+        "USE_POLICY.md": license("llama-3.2-aup"),
         "config.json": config_json("LlamaForCausalLM", "llama"),
     }
     card = {
@@ -372,5 +372,5 @@ def gated_refused() -> FakeRepo:
     return repo
 
 
-ALL_BUILDERS = (deepseek_r1, llama31, gemma, rail, apache_open, no_licence, contradicting,
+ALL_BUILDERS = (deepseek_r1, llama31, gemma, rail, apache_open, no_license, contradicting,
                 distill_llama, gated_refused)  # fmt: skip

@@ -32,10 +32,10 @@ def test_deepseek_r1_is_mit_and_passes_osd_but_not_osaid(hub: HubReplay, cli: An
     assert report["schema_version"] == "1" and report["tool"]["name"] == "openness"
     audit = report["audits"][0]
     assert audit["model"]["source"] == "hub" and audit["model"]["revision"] == repo.sha
-    licence = audit["license"]
-    assert (licence["declared"], licence["conclusion"], licence["spdx_id"]) == ("mit", "mit", "MIT")
-    assert licence["osi_approved"] is True and licence["conflicts"] == []
-    assert {"path": "LICENSE", "identified": "mit"}.items() <= licence["files"][0].items()
+    license = audit["license"]
+    assert (license["declared"], license["conclusion"], license["spdx_id"]) == ("mit", "mit", "MIT")
+    assert license["osi_approved"] is True and license["conflicts"] == []
+    assert {"path": "LICENSE", "identified": "mit"}.items() <= license["files"][0].items()
     assert audit["rubrics"]["osd"]["verdict"] == "pass"
     assert audit["rubrics"]["osaid"]["verdict"] != "pass"
     for criterion in audit["rubrics"]["osaid"]["criteria"]:
@@ -63,9 +63,9 @@ def test_llama31_fails_osd_5_and_6_with_line_evidence(hub: HubReplay, cli: Any) 
     assert audit["license"]["conclusion"] == "llama3.1"
 
 
-def test_no_licence_anywhere_passes_nothing(hub: HubReplay, cli: Any) -> None:
-    hub.add(fixtures_hub.no_licence())
-    audit = audit_json(cli, fixtures_hub.no_licence().repo_id)["audits"][0]
+def test_no_license_anywhere_passes_nothing(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.no_license())
+    audit = audit_json(cli, fixtures_hub.no_license().repo_id)["audits"][0]
     assert audit["license"]["conclusion"] is None and audit["license"]["osi_approved"] is None
     assert audit["rubrics"]["osd"]["verdict"] != "pass"
     assert audit["rubrics"]["osaid"]["verdict"] != "pass"
@@ -73,7 +73,7 @@ def test_no_licence_anywhere_passes_nothing(hub: HubReplay, cli: Any) -> None:
     assert "could not be determined" in audit["summary"]
 
 
-def test_tag_contradicting_licence_file_is_a_conflict(hub: HubReplay, cli: Any) -> None:
+def test_tag_contradicting_license_file_is_a_conflict(hub: HubReplay, cli: Any) -> None:
     repo = hub.add(fixtures_hub.contradicting())
     audit = audit_json(cli, repo.repo_id)["audits"][0]
     assert audit["license"]["conflicts"]
@@ -82,7 +82,7 @@ def test_tag_contradicting_licence_file_is_a_conflict(hub: HubReplay, cli: Any) 
     assert audit["rubrics"]["osd"]["verdict"] != "pass"
 
 
-def test_keyword_only_licences_use_the_profile(hub: HubReplay, cli: Any) -> None:
+def test_keyword_only_licenses_use_the_profile(hub: HubReplay, cli: Any) -> None:
     gemma, rail = hub.add(fixtures_hub.gemma()), hub.add(fixtures_hub.rail())
     first, second = audit_json(cli, gemma.repo_id, rail.repo_id)["audits"]
     assert first["license"]["conclusion"] == "gemma"
@@ -107,7 +107,7 @@ def test_open_release_with_code_and_data_information(hub: HubReplay, cli: Any) -
     assert mof["Evaluation results"]["status"] == "included"
 
 
-def test_gated_download_refused_leaves_the_licence_unknown(hub: HubReplay, cli: Any) -> None:
+def test_gated_download_refused_leaves_the_license_unknown(hub: HubReplay, cli: Any) -> None:
     repo = hub.add(fixtures_hub.gated_refused())
     audit = audit_json(cli, repo.repo_id)["audits"][0]
     assert any("HF_TOKEN" in warning and "gated" in warning for warning in audit["warnings"])
@@ -178,7 +178,7 @@ def test_author_audits_an_organisation_without_per_model_metadata_calls(
 ) -> None:
     from hubreplay import FakeRepo
 
-    mit = fixtures_hub.licence("mit")
+    mit = fixtures_hub.license("mit")
     for name in ("one", "two", "three"):
         hub.add(FakeRepo(f"acme/{name}", card_data={"license": "mit"}, files={"LICENSE": mit}))
     hub.add(FakeRepo("other/four", card_data={"license": "mit"}))

@@ -30,7 +30,7 @@ def test_osi_preset_fails_llama_and_passes_r1(cli: Any) -> None:
     assert passed.exit_code == 0 and passed.json()["policy"]["passed"] is True
 
 
-def test_waiver_pinned_to_licence_text(hub: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_waiver_pinned_to_license_text(hub: HubReplay, cli: Any, tmp_path: Path) -> None:
     hub.add(fixtures_hub.llama31())
     audit = cli("audit", LLAMA, "-f", "json").json()["audits"][0]
     digest = next(f["sha256"] for f in audit["license"]["files"] if f["path"] == "LICENSE")
@@ -45,8 +45,8 @@ def test_waiver_pinned_to_licence_text(hub: HubReplay, cli: Any, tmp_path: Path)
     assert waived.json()["policy"]["results"][0]["waived_by"] == "legal ok"
 
     changed = fixtures_hub.llama31()
-    licence = changed.files["LICENSE"] + b"\nNew term: no use on Tuesdays.\n"
-    hub.add(dataclasses.replace(changed, sha="b" * 40, files={**changed.files, "LICENSE": licence}))
+    license = changed.files["LICENSE"] + b"\nNew term: no use on Tuesdays.\n"
+    hub.add(dataclasses.replace(changed, sha="b" * 40, files={**changed.files, "LICENSE": license}))
     stale = cli("check", LLAMA, "--policy", str(policy), "-f", "json")
     assert stale.exit_code == 1
     notes = [v["message"] for v in stale.json()["policy"]["results"][0]["violations"]]

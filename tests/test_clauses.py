@@ -183,7 +183,7 @@ def first_line_with(text: str, phrase: str) -> int:
 
 
 @needs_corpus
-def test_renamed_llama_licence_keeps_its_clauses_and_lines() -> None:
+def test_renamed_llama_license_keeps_its_clauses_and_lines() -> None:
     text = renamed_llama_3_1()
     assert "Llama" not in text and "Meta" not in text
     hits = {hit.kind: hit for hit in detect_clauses(text, "LICENSE")}
@@ -200,7 +200,7 @@ def test_renamed_llama_licence_keeps_its_clauses_and_lines() -> None:
 
 @needs_corpus
 @pytest.mark.parametrize("slug", ["mit", "deepseek-r1-mit", "apache-2.0", "apache-2.0-qwen"])
-def test_permissive_licences_have_no_restrictive_clauses(slug: str) -> None:
+def test_permissive_licenses_have_no_restrictive_clauses(slug: str) -> None:
     assert kinds(corpus_text(slug)) == set()
 
 
@@ -213,7 +213,7 @@ def test_permissive_licences_have_no_restrictive_clauses(slug: str) -> None:
         ("cc-by-nc-4.0", {"non-commercial", "attribution-requirement"}),
     ],
 )
-def test_standard_licences(slug: str, expected: set[str]) -> None:
+def test_standard_licenses(slug: str, expected: set[str]) -> None:
     assert kinds(corpus_text(slug)) == expected
 
 

@@ -64,7 +64,7 @@ def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]
 @pytest.fixture
 def repos(hub: HubReplay) -> HubReplay:
     """DeepSeek-R1, a healthy MIT repo and an MIT repo that is not in the snapshot."""
-    mit = fixtures_hub.licence("mit")
+    mit = fixtures_hub.license("mit")
     hub.add(fixtures_hub.deepseek_r1())
     for repo_id in (HEALTHY, ELSEWHERE):
         hub.add(FakeRepo(repo_id, card_data={"license": "mit"}, files={"LICENSE": mit}))
@@ -141,7 +141,7 @@ def sent_token(hub: HubReplay) -> bool:
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_gated_licence_download_is_an_actionable_warning(
+def test_gated_license_download_is_an_actionable_warning(
     repos: HubReplay, cli: Any, tmp_path: Path, status: int
 ) -> None:
     fault = repos.inject(gated(R1_LICENSE, R1, status))
@@ -181,7 +181,7 @@ def test_missing_revision_option(repos: HubReplay, cli: Any, tmp_path: Path) -> 
     assert json.loads(output.read_text(encoding="utf-8"))["errors"][0]["exit_code"] == 3
 
 
-def test_missing_licence_file_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_missing_license_file_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(http_error(R1_LICENSE, 404, "EntryNotFound", "Entry not found"))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "not found" in outcome.unread(R1)
@@ -265,7 +265,7 @@ def test_unreadable_metadata_falls_back_or_exits_3(
 # ---------------------------------------------------------------------------------------------
 
 
-def test_connection_reset_mid_licence_is_resumed(
+def test_connection_reset_mid_license_is_resumed(
     repos: HubReplay, cli: Any, tmp_path: Path
 ) -> None:
     fault = repos.inject(reset(f"GET {R1_LICENSE}", keep=100, times=1))
@@ -274,8 +274,8 @@ def test_connection_reset_mid_licence_is_resumed(
     audit = outcome.audit(R1)
     # downloaded again after the cut (huggingface_hub's own retry); the whole, intact text is read
     assert len(repos.calls("GET", R1_LICENSE)) == 2
-    [licence_file] = audit["license"]["files"]
-    assert licence_file["path"] == "LICENSE" and licence_file["identified"] == "mit"
+    [license_file] = audit["license"]["files"]
+    assert license_file["path"] == "LICENSE" and license_file["identified"] == "mit"
     assert audit["warnings"] == [] and outcome.stderr.count("\n") == 1
 
 
@@ -289,7 +289,7 @@ def test_connection_reset_every_time_is_a_warning(
     assert outcome.seconds < 5 and outcome.stderr.count("\n") == 1  # only "report written"
 
 
-def test_slow_licence_download_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_slow_license_download_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(delay(R1_LICENSE, 30))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "2 s timeout" in outcome.unread(R1)
@@ -297,14 +297,14 @@ def test_slow_licence_download_is_a_warning(repos: HubReplay, cli: Any, tmp_path
     assert outcome.seconds < 5  # was over a minute: huggingface_hub retries a slow GET 5 times
 
 
-def test_redirect_loop_on_licence_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_redirect_loop_on_license_is_a_warning(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(redirect_loop(R1_LICENSE))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "redirect" in outcome.unread(R1).lower()
     assert outcome.seconds < 5
 
 
-def test_listed_oversized_licence_is_not_downloaded(
+def test_listed_oversized_license_is_not_downloaded(
     repos: HubReplay, cli: Any, tmp_path: Path
 ) -> None:
     repos.add(FakeRepo(ELSEWHERE, card_data={"license": "mit"}, listed={"LICENSE": 2 << 20}))
@@ -313,26 +313,26 @@ def test_listed_oversized_licence_is_not_downloaded(
     assert repos.calls(None, f"/{ELSEWHERE}/resolve/.*/LICENSE$") == []
 
 
-def test_served_oversized_licence_is_not_read(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_served_oversized_license_is_not_read(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(oversized(R1_LICENSE, (1 << 20) + 10))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "larger than 1024 KiB" in outcome.unread(R1)
     assert outcome.audit(R1)["license"]["files"] == []
 
 
-def test_binary_licence_is_not_read_as_text(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_binary_license_is_not_read_as_text(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(binary(R1_LICENSE))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "binary" in outcome.unread(R1)
     assert outcome.audit(R1)["license"]["files"] == []
 
 
-def test_non_utf8_licence_is_read_as_latin1(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
+def test_non_utf8_license_is_read_as_latin1(repos: HubReplay, cli: Any, tmp_path: Path) -> None:
     repos.inject(non_utf8(R1_LICENSE))
     outcome = run(cli, tmp_path, R1, expect=0)
     assert "LICENSE is not valid UTF-8; read as Latin-1" in outcome.warnings(R1)
-    [licence_file] = outcome.audit(R1)["license"]["files"]
-    assert licence_file["path"] == "LICENSE"
+    [license_file] = outcome.audit(R1)["license"]["files"]
+    assert license_file["path"] == "LICENSE"
 
 
 def test_token_never_printed_in_table_output(repos: HubReplay, cli: Any) -> None:

@@ -214,7 +214,7 @@ def _corpus_texts() -> list[str]:
 
 
 @st.composite
-def licence_like(draw: st.DrawFn) -> str:
+def license_like(draw: st.DrawFn) -> str:
     """Hostile text, often spliced into a real licence of the corpus (when present)."""
     texts = _corpus_texts()
     noise = draw(hostile_text)
@@ -226,7 +226,7 @@ def licence_like(draw: st.DrawFn) -> str:
 
 
 @FUZZ
-@given(text=licence_like(), source=hostile_line)
+@given(text=license_like(), source=hostile_line)
 @example(text="You may not use the Model for commercial purposes. " * 200, source="LICENSE")
 @example(text=("x" * 500 + " commercial purposes prohibited ") * 3, source="LICENSE")
 def test_detect_clauses(text: str, source: str) -> None:
@@ -244,7 +244,7 @@ def test_detect_clauses(text: str, source: str) -> None:
 
 
 @FUZZ
-@given(text=licence_like())
+@given(text=license_like())
 def test_identify_text(text: str) -> None:
     from openness.license.identify import identify_text
     from openness.license.profiles import knowledge_base
@@ -311,15 +311,15 @@ def _mof_names() -> tuple[list[str], list[str]]:
 @st.composite
 def mof_release(draw: st.DrawFn) -> dict[str, Any]:
     names, types = _mof_names()
-    licence = st.sampled_from(["MIT", "Apache-2.0", "Apache 2.0", "unlicensed", "", "llama3.1",
+    license = st.sampled_from(["MIT", "Apache-2.0", "Apache 2.0", "unlicensed", "", "llama3.1",
                                "CC-BY-4.0", "apache license 2.0"]) | json_value  # fmt: skip
     component = st.fixed_dictionaries(
         {"name": st.sampled_from(names) | json_value},
-        optional={"license": licence, "description": json_value, "location": json_value},
+        optional={"license": license, "description": json_value, "location": json_value},
     )
-    licences = st.dictionaries(
+    licenses = st.dictionaries(
         st.sampled_from([*types, "distribution"]) | hostile_line,
-        st.fixed_dictionaries({"name": licence}) | json_value,
+        st.fixed_dictionaries({"name": license}) | json_value,
         max_size=5,
     )
     release = draw(
@@ -328,7 +328,7 @@ def mof_release(draw: st.DrawFn) -> dict[str, Any]:
             optional={
                 "name": json_value,
                 "components": st.lists(component | json_value, max_size=20) | json_value,
-                "license": licences | json_value,
+                "license": licenses | json_value,
             },
         )
     )
@@ -431,7 +431,7 @@ def hostile_report(draw: st.DrawFn) -> Any:
                 also=[draw(hostile_line)],
             )  # fmt: skip
         ]
-        licence = audit.license.model_copy(
+        license = audit.license.model_copy(
             update={
                 "declared": draw(st.none() | hostile_line),
                 "declared_name": draw(st.none() | hostile_line),
@@ -455,7 +455,7 @@ def hostile_report(draw: st.DrawFn) -> Any:
             audit.model_copy(
                 update={
                     "model": model,
-                    "license": licence,
+                    "license": license,
                     "clauses": clauses,
                     "summary": draw(hostile_text),
                     "warnings": draw(st.lists(hostile_line, max_size=3)),

@@ -44,7 +44,7 @@ def gate(cli: Any, *args: str) -> tuple[int, dict[str, Any], str]:
 # --- unread evidence is unknown evidence -----------------------------------------------------
 
 
-def test_a_readable_restrictive_licence_fails_the_gate(cli: Any, tmp_path: Path) -> None:
+def test_a_readable_restrictive_license_fails_the_gate(cli: Any, tmp_path: Path) -> None:
     folder = repo(tmp_path / "m", files={"LICENSE": NON_COMMERCIAL.encode()})
     code, report, _ = gate(cli, str(folder))
     assert code == 1 and report["policy"]["status"] == "failed"
@@ -59,7 +59,7 @@ def test_a_readable_restrictive_licence_fails_the_gate(cli: Any, tmp_path: Path)
     ],
     ids=["nul-byte", "over-1-MiB", "bad-utf-16"],
 )
-def test_an_unread_licence_never_passes_on_the_card_tag(
+def test_an_unread_license_never_passes_on_the_card_tag(
     cli: Any, tmp_path: Path, name: str, data: bytes
 ) -> None:
     folder = repo(tmp_path / "m", files={name: data})
@@ -72,7 +72,7 @@ def test_an_unread_licence_never_passes_on_the_card_tag(
     assert "listed but not read" in audit["summary"]
 
 
-def test_utf16_and_deep_licences_are_read(cli: Any, tmp_path: Path) -> None:
+def test_utf16_and_deep_licenses_are_read(cli: Any, tmp_path: Path) -> None:
     files = {
         "LICENSE": b"\xff\xfe" + NON_COMMERCIAL.encode("utf-16-le"),
         "a/b/c/LICENSE.txt": NON_COMMERCIAL.replace("Acme", "Deep").encode(),
@@ -85,7 +85,7 @@ def test_utf16_and_deep_licences_are_read(cli: Any, tmp_path: Path) -> None:
     assert code == 1
 
 
-def test_licence_files_beyond_the_cap_are_unread(cli: Any, tmp_path: Path) -> None:
+def test_license_files_beyond_the_cap_are_unread(cli: Any, tmp_path: Path) -> None:
     files = {f"notices/{index:02d}/NOTICE": b"Copyright Acme\n" for index in range(30)}
     folder = repo(tmp_path / "m", files=files)
     _, report, _ = gate(cli, str(folder))
@@ -105,7 +105,7 @@ def test_a_fifo_named_license_is_not_opened(cli: Any, tmp_path: Path) -> None:
 
 
 def test_a_folder_1200_levels_deep_is_cut_not_a_crash(cli: Any, tmp_path: Path) -> None:
-    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.licence("mit")})
+    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.license("mit")})
     deep = folder
     for _ in range(1200):  # one level at a time: mkdir(parents=True) itself recurses
         deep = deep / "d"
@@ -132,7 +132,7 @@ def test_an_internal_error_exits_4_even_with_unknown_warn(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(openness.audit, "audit_evidence", broken)
-    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.licence("mit")})
+    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.license("mit")})
     result = cli("check", str(folder), "--preset", "osi", "--unknown", "warn", "--format", "json")
     assert result.exit_code == 4
     policy = result.json()["policy"]
@@ -141,7 +141,7 @@ def test_an_internal_error_exits_4_even_with_unknown_warn(
     assert "internal error (RuntimeError)" in result.stderr
 
 
-def test_a_crash_on_one_licence_text_leaves_its_terms_unknown(
+def test_a_crash_on_one_license_text_leaves_its_terms_unknown(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import openness.license.analysis
@@ -154,7 +154,7 @@ def test_a_crash_on_one_licence_text_leaves_its_terms_unknown(
         return real(text, source)
 
     monkeypatch.setattr(openness.license.analysis, "detect_clauses", fragile)
-    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.licence("mit")})
+    folder = repo(tmp_path / "m", files={"LICENSE": fixtures_hub.license("mit")})
     code, report, _ = gate(cli, str(folder))
     unread = report["audits"][0]["license"]["unread"]
     assert unread == [{"path": "LICENSE", "reason": "could not be analysed (ValueError)"}]
@@ -172,7 +172,7 @@ def test_a_crash_on_one_licence_text_leaves_its_terms_unknown(
     ids=["nested-300", "4kb-base-model", "tilde-base-model", "long-data-heading"],
 )
 def test_hostile_cards_are_audited_not_crashed(cli: Any, tmp_path: Path, card: str) -> None:
-    folder = repo(tmp_path / "m", card, {"LICENSE": fixtures_hub.licence("mit")})
+    folder = repo(tmp_path / "m", card, {"LICENSE": fixtures_hub.license("mit")})
     result = cli("audit", str(folder), "--offline", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["audits"][0]["license"]["files"][0]["identified"] == "mit"
@@ -190,7 +190,7 @@ def test_a_base_model_naming_a_local_path_is_never_read(
     monkeypatch.chdir(secrets)
     monkeypatch.setenv("HOME", str(secrets))
     folder = repo(tmp_path / "m", f"---\nlicense: mit\nbase_model: '{base}'\n---\n# x\n",
-                  {"LICENSE": fixtures_hub.licence("mit")})  # fmt: skip
+                  {"LICENSE": fixtures_hub.license("mit")})  # fmt: skip
     result = cli("audit", str(folder), "--offline", "--format", "json")
     assert "SECRET" not in result.stdout + result.stderr
     audit = result.json()["audits"][0]
@@ -202,7 +202,7 @@ def test_a_base_model_naming_a_local_path_is_never_read(
 def test_ancestors_are_capped_per_audit(cli: Any, tmp_path: Path) -> None:
     bases = "\n".join(f"  - acme/base-{index}" for index in range(80))
     folder = repo(tmp_path / "m", f"---\nlicense: mit\nbase_model:\n{bases}\n---\n",
-                  {"LICENSE": fixtures_hub.licence("mit")})  # fmt: skip
+                  {"LICENSE": fixtures_hub.license("mit")})  # fmt: skip
     audit = cli("audit", str(folder), "--offline", "--format", "json").json()["audits"][0]
     assert len(audit["lineage"]) == 50
     assert "lineage truncated after 50 ancestors" in audit["warnings"]
@@ -213,7 +213,7 @@ def test_ancestors_are_capped_per_audit(cli: Any, tmp_path: Path) -> None:
 
 def test_a_missing_model_makes_the_gate_incomplete(cli: Any, tmp_path: Path) -> None:
     folder = repo(
-        tmp_path / "m", "---\nlicense: mit\n---\n", {"LICENSE": fixtures_hub.licence("mit")}
+        tmp_path / "m", "---\nlicense: mit\n---\n", {"LICENSE": fixtures_hub.license("mit")}
     )
     args = ("check", str(folder), "nobody/nothing-here", "--preset", "osi", "--offline")
     failing = cli(*args, "--format", "json")
@@ -247,7 +247,7 @@ def test_timeout_must_be_a_finite_number_of_seconds(cli: Any, value: str) -> Non
 @pytest.mark.usefixtures("hf_env")
 def test_ctrl_c_stops_promptly_with_130(hub: HubReplay, tmp_path: Path) -> None:
     hub.add(FakeRepo("acme/slow", card_data={"license": "mit"},
-                     files={"LICENSE": fixtures_hub.licence("mit")}))  # fmt: skip
+                     files={"LICENSE": fixtures_hub.license("mit")}))  # fmt: skip
     hub.inject(delay("/api/models/acme/slow", 60))
     output = tmp_path / "report.json"
     command = [sys.executable, "-m", "openness", "audit", "acme/slow", "--timeout", "120",
@@ -280,7 +280,7 @@ def test_every_format_names_the_models_not_audited(
     cli: Any, tmp_path: Path, fmt: str, shown: list[str]
 ) -> None:
     folder = repo(
-        tmp_path / "m", "---\nlicense: mit\n---\n", {"LICENSE": fixtures_hub.licence("mit")}
+        tmp_path / "m", "---\nlicense: mit\n---\n", {"LICENSE": fixtures_hub.license("mit")}
     )
     result = cli("check", str(folder), "nobody/nothing-here", "--preset", "osi", "--offline",
                  "--unknown", "warn", "--format", fmt)  # fmt: skip

@@ -19,7 +19,7 @@ import pytest
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MODELS = ("meta-llama/Llama-3.1-8B", "deepseek-ai/DeepSeek-R1")
 FORMATS = {"json": "json", "markdown": "md", "sarif": "sarif.json", "cyclonedx": "cdx.json"}
-LICENCE = "Acme Model Licence\n\nYou may use the model for non-commercial purposes only.\n"
+LICENSE = "Acme Model Licence\n\nYou may use the model for non-commercial purposes only.\n"
 _VARIABLE = [
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?"), "<time>"),
     (re.compile(r"urn:uuid:[0-9a-f-]{36}"), "urn:uuid:<serial>"),
@@ -39,7 +39,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("golden") / "acme-model"
     path.mkdir()
     (path / "README.md").write_text("---\nlicense: other\n---\n# Acme\n", encoding="utf-8")
-    (path / "LICENSE").write_text(LICENCE, encoding="utf-8")
+    (path / "LICENSE").write_text(LICENSE, encoding="utf-8")
     (path / "model.safetensors").write_bytes(b"")
     return path
 

@@ -49,7 +49,7 @@ def token(monkeypatch: pytest.MonkeyPatch, hf_env: HfEnv) -> str:
 
 @pytest.fixture
 def mit() -> bytes:
-    return fixtures_hub.licence("mit")
+    return fixtures_hub.license("mit")
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_hostile_download_headers_are_harmless(
     )
 
 
-def test_malformed_file_names_are_dropped_and_licence_ones_unread(
+def test_malformed_file_names_are_dropped_and_license_ones_unread(
     hub: HubReplay, cli: Any, mit: bytes
 ) -> None:
     names = ["../LICENSE", "/etc/LICENSE", "a\\LICENSE", "LICENSE\x00x", "a//LICENSE", "x" * 2000]
@@ -164,7 +164,7 @@ TWENTY_MB = b"Licence text. " * (20 * 1024 * 1024 // 14)
 
 
 @pytest.mark.parametrize("length", [None, -1], ids=["content-length", "no-length"])
-def test_twenty_megabyte_licence_is_never_stored(
+def test_twenty_megabyte_license_is_never_stored(
     hub: HubReplay, cli: Any, tmp_path: Path, mit: bytes, length: int | None
 ) -> None:
     add(hub, {"LICENSE": mit})  # listed with the small size
@@ -190,7 +190,7 @@ def test_twenty_megabyte_licence_is_never_stored(
     ids=["401", "stall", "trickle", "length-lie", "file-redirect", "1MiB+10", "nul", "gzip-bomb",
          "brotli"],
 )  # fmt: skip
-def test_unreadable_licence_is_unread_and_unknown(
+def test_unreadable_license_is_unread_and_unknown(
     hub: HubReplay, cli: Any, mit: bytes, fault: Any, reason: str
 ) -> None:
     add(hub, {"LICENSE": mit})
@@ -200,7 +200,7 @@ def test_unreadable_licence_is_unread_and_unknown(
     assert time.monotonic() - start < 15  # a hang guard, generous for a loaded CI box
 
 
-def test_gzip_encoded_licence_is_read(hub: HubReplay, cli: Any, mit: bytes) -> None:
+def test_gzip_encoded_license_is_read(hub: HubReplay, cli: Any, mit: bytes) -> None:
     add(hub, {"LICENSE": mit})
     hub.inject(respond(LICENSE_GET, Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(mit))))
     assert audit(cli, REPO)["audits"][0]["license"]["conclusion"] == "mit"
@@ -209,7 +209,7 @@ def test_gzip_encoded_licence_is_read(hub: HubReplay, cli: Any, mit: bytes) -> N
 @pytest.mark.parametrize(
     ("path", "utf16"), [("LICENSE", True), ("a/b/c/LICENSE", False)], ids=["utf-16", "deep"]
 )
-def test_licence_in_utf16_or_deep_is_read(
+def test_license_in_utf16_or_deep_is_read(
     hub: HubReplay, cli: Any, mit: bytes, path: str, utf16: bool
 ) -> None:
     add(hub, {path: codecs.BOM_UTF16_LE + mit.decode().encode("utf-16-le") if utf16 else mit})
@@ -218,7 +218,7 @@ def test_licence_in_utf16_or_deep_is_read(
     assert [entry["path"] for entry in found["files"]] == [path]
 
 
-def test_licence_files_past_the_cap_are_unread(hub: HubReplay, cli: Any, mit: bytes) -> None:
+def test_license_files_past_the_cap_are_unread(hub: HubReplay, cli: Any, mit: bytes) -> None:
     add(hub, {"LICENSE": mit, **{f"NOTICE{n:02}": b"Notice." for n in range(30)}})
     report = audit(cli, REPO)
     assert "beyond the 24-file cap" in unread_reason(report, "NOTICE29")

@@ -296,7 +296,7 @@ def test_latency_applies_to_every_request(hub: HubReplay, hf_env: HfEnv) -> None
 
 
 @pytest.mark.parametrize("build", fixtures_hub.ALL_BUILDERS, ids=lambda b: b.__name__)
-def test_fixture_repos_serve_their_licence_files(
+def test_fixture_repos_serve_their_license_files(
     hub: HubReplay, hf_env: HfEnv, build: Callable[[], FakeRepo]
 ) -> None:
     repo = hub.add(build())

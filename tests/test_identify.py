@@ -86,7 +86,7 @@ def profile_for(slug: str) -> str:
 
 @needs_corpus
 @pytest.mark.parametrize("slug", ["mit", "deepseek-r1-mit", "apache-2.0", "llama-3.1-community"])
-def test_known_licences_are_identified_exactly(slug: str) -> None:
+def test_known_licenses_are_identified_exactly(slug: str) -> None:
     found = identify_text(corpus_text(slug))
     assert (found.profile_id, found.match, found.also) == (profile_for(slug), "exact", [])
     assert found.confidence == 1.0
@@ -117,7 +117,7 @@ def test_apache_without_its_how_to_apply_appendix_is_exact() -> None:
 
 
 @needs_corpus
-def test_licence_followed_by_its_use_policy_is_concatenated() -> None:
+def test_license_followed_by_its_use_policy_is_concatenated() -> None:
     text = corpus_text("llama-3.1-community") + "\n\n" + corpus_text("llama-3.1-aup")
     found = identify_text(text)
     policy = profile_for("llama-3.1-aup")
@@ -129,7 +129,7 @@ def test_licence_followed_by_its_use_policy_is_concatenated() -> None:
 
 
 @needs_corpus
-def test_llama_3_licence_file_carries_its_use_policy() -> None:
+def test_llama_3_license_file_carries_its_use_policy() -> None:
     found = identify_text(corpus_text("llama-3-community") + "\n" + corpus_text("llama-3-aup"))
     assert found.profile_id == profile_for("llama-3-community")
     assert found.match == "concatenated"
@@ -137,7 +137,7 @@ def test_llama_3_licence_file_carries_its_use_policy() -> None:
 
 
 @needs_corpus
-def test_renamed_licence_is_its_original_modified() -> None:
+def test_renamed_license_is_its_original_modified() -> None:
     text = corpus_text("llama-3.1-community")
     for old, new in (("Meta", "Acme Corp"), ("Llama 3.1", "Zephyr 9"), ("Llama", "Zephyr")):
         text = text.replace(old, new).replace(old.upper(), new.upper())

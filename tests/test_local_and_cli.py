@@ -56,8 +56,8 @@ def test_entry_point_usage_errors_are_one_line(args: list[str], says: str) -> No
     assert f"see `openness {args[0]} --help`" in ran.stderr
 
 
-def test_local_folder_with_renamed_llama_licence(cli: Any, tmp_path: Path) -> None:
-    text = fixtures_hub.licence("llama-3.1-community").decode("utf-8")
+def test_local_folder_with_renamed_llama_license(cli: Any, tmp_path: Path) -> None:
+    text = fixtures_hub.license("llama-3.1-community").decode("utf-8")
     renamed = text.replace("Meta Platforms", "Acme Robotics").replace("Meta", "Acme")
     renamed = renamed.replace("Llama", "Zephyr").replace("LLAMA", "ZEPHYR")
     folder = write_repo(tmp_path / "zephyr", "---\nlicense: other\n---\n# Zephyr\n",
@@ -66,9 +66,9 @@ def test_local_folder_with_renamed_llama_licence(cli: Any, tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     audit = result.json()["audits"][0]
     assert audit["model"]["source"] == "local"
-    licence = audit["license"]
-    assert licence["conclusion"] is None
-    assert licence["files"][0]["match"] in {"modified", "unknown"}
+    license = audit["license"]
+    assert license["conclusion"] is None
+    assert license["files"][0]["match"] in {"modified", "unknown"}
     assert audit["rubrics"]["osd"]["verdict"] == "fail"
     found = {clause["kind"]: clause["evidence"] for clause in audit["clauses"]}
     for kind in ("user-threshold", "acceptable-use-policy", "attribution-requirement"):
@@ -81,7 +81,7 @@ def test_local_mit_folder_and_symlinks_out_of_it(cli: Any, tmp_path: Path) -> No
     outside = tmp_path / "secret.txt"
     outside.write_text("not yours", encoding="utf-8")
     folder = write_repo(tmp_path / "m", "---\nlicense: mit\n---\n# M\n",
-                        {"LICENSE": fixtures_hub.licence("mit").decode()})  # fmt: skip
+                        {"LICENSE": fixtures_hub.license("mit").decode()})  # fmt: skip
     (folder / "LICENSE-extra").symlink_to(outside)
     audit = cli("audit", str(folder), "--format", "json").json()["audits"][0]
     assert [f["path"] for f in audit["license"]["files"]] == ["LICENSE"]
@@ -94,7 +94,7 @@ def test_local_mit_folder_and_symlinks_out_of_it(cli: Any, tmp_path: Path) -> No
 
 def test_symlinked_card_folder_and_loop_are_not_followed(cli: Any, tmp_path: Path) -> None:
     elsewhere = write_repo(tmp_path / "elsewhere", "---\nlicense: apache-2.0\n---\n",
-                           {"LICENSE": fixtures_hub.licence("apache-2.0").decode()})  # fmt: skip
+                           {"LICENSE": fixtures_hub.license("apache-2.0").decode()})  # fmt: skip
     folder = tmp_path / "m"
     folder.mkdir()
     (folder / "README.md").symlink_to(elsewhere / "README.md")
@@ -117,8 +117,8 @@ def test_hostile_repo_text_is_inert_in_every_format(cli: Any, tmp_path: Path) ->
         "\x1b]8;;https://evil\x07link\x1b]8;;\x07 \u202e[bold red]PASS[/] | col |"
     )
     card = '---\nlicense: other\nlicense_name: "<b>x</b> @octocat"\n---\n'
-    licence = f"Acme Model Licence\n\nFor non-commercial purposes only {hostile}\n"
-    folder = write_repo(tmp_path / "h", card, {"LICENSE": licence})
+    license = f"Acme Model Licence\n\nFor non-commercial purposes only {hostile}\n"
+    folder = write_repo(tmp_path / "h", card, {"LICENSE": license})
     outputs = {fmt: cli("audit", str(folder), "--format", fmt) for fmt in
                ("table", "markdown", "sarif", "json")}  # fmt: skip
     for fmt, result in outputs.items():
@@ -189,7 +189,7 @@ def test_licenses_list_and_show(cli: Any) -> None:
 def test_declared_versus_shipped(
     cli: Any, tmp_path: Path, declared: str, slug: str, conflict: bool
 ) -> None:
-    text = fixtures_hub.licence(slug).decode("utf-8")
+    text = fixtures_hub.license(slug).decode("utf-8")
     folder = write_repo(tmp_path / "r", f"---\nlicense: {declared}\n---\n", {"LICENSE": text})
     audit = cli("audit", str(folder), "--format", "json").json()["audits"][0]
     assert bool(audit["license"]["conflicts"]) is conflict

@@ -13,12 +13,12 @@ import pytest
 from openness.errors import UsageError
 from openness.rubrics.mof import (
     evaluate_mof,
-    licence_table,
+    license_table,
     load_mof_documents,
     load_mof_yaml,
     mof_spec,
 )
-from openness.rubrics.mof_evidence import mof_licence
+from openness.rubrics.mof_evidence import mof_license
 
 MOT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot"
 TEST_DATA = MOT / "test_data"
@@ -61,8 +61,8 @@ def test_framework_has_17_components_and_cumulative_classes() -> None:
     assert needed == {3: 6, 2: 10, 1: 14}
 
 
-def test_open_licence_set_matches_mot() -> None:
-    table = licence_table()
+def test_open_license_set_matches_mot() -> None:
+    table = license_table()
     assert len(table.open) == 225
     assert {"MIT", "Apache-2.0", "CC-BY-4.0", "CC-BY-SA-4.0", "OpenMDW-1.0"} <= table.open
     # MOT's quirks: the open-data list says ODC-PDDL-1.0, so the real PDDL-1.0 is not open.
@@ -73,11 +73,11 @@ def test_open_licence_set_matches_mot() -> None:
 # --- synthetic releases ---------------------------------------------------------------------
 
 
-def _release(*names: str, **licences: str) -> dict[str, Any]:
+def _release(*names: str, **licenses: str) -> dict[str, Any]:
     """A release listing `names` with no licences of their own; global licences by type."""
     return {
         "name": "synthetic",
-        "license": {kind: {"name": value} for kind, value in licences.items()},
+        "license": {kind: {"name": value} for kind, value in licenses.items()},
         "components": [{"name": name} for name in names],
     }
 
@@ -96,7 +96,7 @@ def test_full_class_one_release() -> None:
     assert result.model_dump(mode="json")["class"] == 1
 
 
-def test_global_licence_of_the_type_beats_distribution() -> None:
+def test_global_license_of_the_type_beats_distribution() -> None:
     release = _release(*ALL_REQUIRED, distribution="Proprietary", document="CC-BY-4.0")
     statuses = {status.name: status for status in evaluate_mof(release).components}
     assert statuses["Model card"].status == "included"
@@ -115,7 +115,7 @@ def test_missing_data_card_leaves_release_unclassified() -> None:
     assert data_card.status == "missing"
 
 
-def test_invalid_licence_string() -> None:
+def test_invalid_license_string() -> None:
     release = _release(*ALL_REQUIRED, distribution="MIT")
     release["components"][0]["license"] = "Llama 3 Community License"
     result = evaluate_mof(release)
@@ -148,7 +148,7 @@ def test_matching_is_exact_unless_normalised() -> None:
     loose = evaluate_mof(release, normalise=True)
     assert loose.class_ == 1
     card = next(status for status in loose.components if status.name == "Model card")
-    assert (card.status, card.licence, card.declared) == ("included", "Apache-2.0", "Apache 2.0")
+    assert (card.status, card.license, card.declared) == ("included", "Apache-2.0", "Apache 2.0")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_normalisation_spellings(written: str, expected: str) -> None:
     release["components"][0]["license"] = written
     card = evaluate_mof(release, normalise=True).components[3]
     assert card.name == "Model card"
-    assert card.licence == expected
+    assert card.license == expected
 
 
 def test_whole_document_is_accepted() -> None:
@@ -242,19 +242,19 @@ def test_what_a_draft_says_beyond_mot() -> None:
         (None, None, "NOASSERTION"),
     ],
 )
-def test_concluded_licences_are_named_as_mof_files_name_them(
+def test_concluded_licenses_are_named_as_mof_files_name_them(
     profile_id: str | None, spdx_id: str | None, written: str
 ) -> None:
-    assert mof_licence(profile_id, spdx_id) == written
+    assert mof_license(profile_id, spdx_id) == written
 
 
 def _local_models(root: Path) -> list[str]:
     import fixtures_hub
 
     folders = []
-    for name, card, licence, files in [
-        ("mit-model", "license: mit", fixtures_hub.licence("mit"), ["config.json", "train.py"]),
-        ("apache-model", "license: apache-2.0", fixtures_hub.licence("apache-2.0"),
+    for name, card, license, files in [
+        ("mit-model", "license: mit", fixtures_hub.license("mit"), ["config.json", "train.py"]),
+        ("apache-model", "license: apache-2.0", fixtures_hub.license("apache-2.0"),
          ["config.json", "model.safetensors", "eval.py"]),
         ("acme-model", "license: other",
          b"Acme Model Licence\nNon-commercial research use only; no use to train other models.\n",
@@ -263,7 +263,7 @@ def _local_models(root: Path) -> list[str]:
         folder = root / name
         folder.mkdir()
         (folder / "README.md").write_text(f"---\n{card}\n---\n# {name}\n", encoding="utf-8")
-        (folder / "LICENSE").write_bytes(licence)
+        (folder / "LICENSE").write_bytes(license)
         for file in files:
             (folder / file).write_text("{}", encoding="utf-8")
         folders.append(str(folder))
@@ -298,7 +298,7 @@ def test_audit_mof_draft_round_trips_through_openness_mof(cli: Any, tmp_path: Pa
     assert "not a licence id the tool knows" not in graded.stdout
     assert statuses["deepseek-ai/DeepSeek-R1"]["Model parameters (Final)"] == "included"
     assert statuses["deepseek-ai/DeepSeek-R1"]["Training code"] == "unknown"  # snapshot
-    licences = {c["licence"] for grade in grades for c in grade["components"]}
-    assert {"MIT", "Apache-2.0", "NOASSERTION"} <= licences
+    licenses = {c["licence"] for grade in grades for c in grade["components"]}
+    assert {"MIT", "Apache-2.0", "NOASSERTION"} <= licenses
     table = cli("mof", str(draft)).stdout
     assert f"{draft}#5 Llama-3.1-8B: Unclassified" in table

@@ -38,8 +38,8 @@ def hostile(tmp_path: Path) -> Path:
     folder = tmp_path / FOLDER
     folder.mkdir()
     (folder / "README.md").write_text(_card(ATTACK), encoding="utf-8")
-    licence = "Acme Licence\n\nFor non-commercial purposes only ##[add-mask]q \u202e ::x::\n"
-    (folder / "LICENSE").write_text(licence, encoding="utf-8")
+    license = "Acme Licence\n\nFor non-commercial purposes only ##[add-mask]q \u202e ::x::\n"
+    (folder / "LICENSE").write_text(license, encoding="utf-8")
     (folder / FILE).write_text("MIT License\n", encoding="utf-8")
     return folder
 
@@ -100,9 +100,9 @@ def test_json_report_keeps_the_values_as_escapes(cli: Any, hostile: Path) -> Non
     assert "\\u202e" in result.stdout and "\\u200b" in result.stdout and "é" not in result.stdout
     report = result.json()
     assert report["schema_version"] == "1"
-    licence = report["audits"][0]["license"]
-    assert licence["declared_name"] == ATTACK  # escaped, not changed
-    assert FILE in [entry["path"] for entry in licence["files"]]
+    license = report["audits"][0]["license"]
+    assert license["declared_name"] == ATTACK  # escaped, not changed
+    assert FILE in [entry["path"] for entry in license["files"]]
 
 
 @pytest.mark.parametrize("fmt", ["sarif", "cyclonedx"])
@@ -151,7 +151,7 @@ def test_policy_failure_lines_on_stderr_are_clean(cli: Any, hostile: Path) -> No
 
 
 @pytest.mark.parametrize("fmt", ["table", "json"])
-def test_licence_profiles_are_clean(cli: Any, fmt: str) -> None:
+def test_license_profiles_are_clean(cli: Any, fmt: str) -> None:
     result = cli("licenses", "list", "--format", fmt)
     assert result.exit_code == 0 and not _commands(result.stdout)
     assert not _raw_hidden(result.stdout)

@@ -18,7 +18,7 @@ from openness.policy import Policy, evaluate, parse_policy, preset
 from openness.report import Audit, Rubrics
 
 pytestmark = pytest.mark.usefixtures("hf_env")
-ACME_LICENCE = """ACME MODEL LICENCE
+ACME_LICENSE = """ACME MODEL LICENCE
 
 1. You may use, copy and share the Model.
 2. You may not use the Model for commercial purposes.
@@ -61,7 +61,7 @@ def policy(text: str) -> Policy:
      ("gpl-3.0", "GNU General Public License v3.0"),
      ("llama3.1", "llama3.1"), ("llama3.1", "Llama 3.1 Community License Agreement")],
 )  # fmt: skip
-def test_a_licence_answers_to_its_spdx_id_profile_id_keyword_and_name(
+def test_a_license_answers_to_its_spdx_id_profile_id_keyword_and_name(
     audits: dict[str, Audit], model: str, entry: str
 ) -> None:
     allowed = policy(f"licenses: {{allow: ['{entry}']}}")
@@ -87,8 +87,8 @@ def test_deny_list_refuses_only_what_it_names(audits: dict[str, Audit]) -> None:
     assert evaluate(deny, audits["mit"]).passed and evaluate(deny, audits["llama3.1"]).passed
 
 
-def test_an_unknown_licence_is_neither_allowed_nor_denied_but_reported(tmp_path: Path) -> None:
-    custom = audit_folder(tmp_path / "acme", "license: other", {"LICENSE": ACME_LICENCE})
+def test_an_unknown_license_is_neither_allowed_nor_denied_but_reported(tmp_path: Path) -> None:
+    custom = audit_folder(tmp_path / "acme", "license: other", {"LICENSE": ACME_LICENSE})
     assert custom.license.conclusion is None
     assert "non-commercial" in {clause.kind for clause in custom.clauses}
     strict = policy("licenses: {allow: [MIT]}\nunknown_license: fail\n")
@@ -154,7 +154,7 @@ def test_inherited_clauses_follow_the_setting(
 
 
 def test_own_clauses_are_not_softened_by_the_inherited_setting(tmp_path: Path) -> None:
-    custom = audit_folder(tmp_path / "acme", "license: other", {"LICENSE": ACME_LICENCE})
+    custom = audit_folder(tmp_path / "acme", "license: other", {"LICENSE": ACME_LICENSE})
     rules = policy("clauses: {fail: [non-commercial]}\ninherited_clauses: ignore\n")
     assert "clause-non-commercial" in failed_rules(rules, custom)
 
@@ -181,11 +181,11 @@ def test_a_waiver_pinned_to_a_revision_lapses_on_another(audits: dict[str, Audit
     assert not ok and notes == [f"waiver for {audit.model.id} is pinned to another revision"]
 
 
-def test_a_waiver_pinned_to_the_licence_text_lapses_when_it_changes(tmp_path: Path) -> None:
-    first = audit_folder(tmp_path / "v1", "license: other", {"LICENSE": ACME_LICENCE})
+def test_a_waiver_pinned_to_the_license_text_lapses_when_it_changes(tmp_path: Path) -> None:
+    first = audit_folder(tmp_path / "v1", "license: other", {"LICENSE": ACME_LICENSE})
     [digest] = [f.sha256 for f in first.license.files]
     assert waived(first, f"    license_sha256: {digest}\n") == (True, [])
-    changed = ACME_LICENCE + "3. No use on Tuesdays.\n"
+    changed = ACME_LICENSE + "3. No use on Tuesdays.\n"
     second = audit_folder(tmp_path / "v2", "license: other", {"LICENSE": changed})
     second.model.id = first.model.id
     ok, notes = waived(second, f"    license_sha256: {digest}\n")
@@ -209,7 +209,7 @@ def test_a_waiver_for_another_model_does_nothing(audits: dict[str, Audit]) -> No
 # --- the policy file -----------------------------------------------------------------------
 
 
-def test_licences_is_an_alias_of_licenses() -> None:
+def test_licenses_is_an_alias_of_licenses() -> None:
     assert policy("licences: {allow: [MIT]}").licenses.allow == ["MIT"]
     with pytest.raises(UsageError, match=r"^p\.yml:2: licences: .*give one of them"):
         policy("licenses: {allow: [MIT]}\nlicences: {deny: [GPL-3.0]}\n")

@@ -45,7 +45,7 @@ def _hostile(audit: Audit) -> Audit:
     evidence = Citation(source=f"README{HOSTILE[:40]}.md", line=7, quote=HOSTILE[:200])
     clause = Clause(kind="commercial-restriction", summary=HOSTILE, evidence=evidence,
                     inherited_from=HOSTILE[:60])  # fmt: skip
-    licence = audit.license.model_copy(
+    license = audit.license.model_copy(
         update={
             "declared": HOSTILE,
             "declared_name": HOSTILE,
@@ -59,7 +59,7 @@ def _hostile(audit: Audit) -> Audit:
     return audit.model_copy(
         update={
             "model": model,
-            "license": licence,
+            "license": license,
             "clauses": [clause, *audit.clauses],
             "summary": HOSTILE,
             "warnings": [HOSTILE, "plain warning"],
@@ -276,7 +276,7 @@ def test_cyclonedx_components(report: Report) -> None:
     assert expected <= props
 
 
-def test_cyclonedx_purl_and_no_unknown_licence(hostile_report: Report) -> None:
+def test_cyclonedx_purl_and_no_unknown_license(hostile_report: Report) -> None:
     from openness.render.cyclonedx import render_cyclonedx
 
     unknown = hostile_report.audits[0].model_copy(deep=True)
@@ -302,7 +302,7 @@ def test_cyclonedx_purl_and_no_unknown_licence(hostile_report: Report) -> None:
     assert other["licenses"] == [
         {"expression": "Apache-2.0 OR MIT", "acknowledgement": "concluded"}
     ]
-    for licence in (
+    for license in (
         entry.get("license", {}) for c in components for entry in c.get("licenses", [])
     ):
-        assert licence.get("id", "").lower() != "unknown"
+        assert license.get("id", "").lower() != "unknown"

@@ -53,9 +53,9 @@ def test_user_threshold_and_use_policy_break_osd_5_and_6_with_evidence() -> None
     assert status["osd-1"].status == "met"
 
 
-def test_unknown_licence_is_never_a_pass() -> None:
+def test_unknown_license_is_never_a_pass() -> None:
     for name in ("osd", "osaid"):
-        rubric = evaluate(load_rubric(name), [], facts(licence_osi_approved=UNKNOWN))
+        rubric = evaluate(load_rubric(name), [], facts(license_osi_approved=UNKNOWN))
         assert rubric.verdict == "unknown"
         assert all(c.status != "met" for c in rubric.criteria)
 
@@ -69,7 +69,7 @@ def test_click_through_needs_a_look_rather_than_passing() -> None:
 
 def test_non_osi_parameters_fail_osaid() -> None:
     rubric = evaluate(
-        load_rubric("osaid"), [], facts(licence_osi_approved=Fact(False, "not OSI-approved"))
+        load_rubric("osaid"), [], facts(license_osi_approved=Fact(False, "not OSI-approved"))
     )
     status = {c.id: c.status for c in rubric.criteria}
     assert status["osaid-parameters"] == "not_met"

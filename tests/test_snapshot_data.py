@@ -75,9 +75,9 @@ def test_facts_are_consistent(models: dict[str, dict[str, Any]]) -> None:
     for repo_id, facts in models.items():
         tags = facts["tags"]
         assert all(tag.startswith(MACHINE_TAG_PREFIXES) for tag in tags), repo_id
-        licence_tags = [tag for tag in tags if tag.startswith("license:")]
+        license_tags = [tag for tag in tags if tag.startswith("license:")]
         expected = [f"license:{facts['license']}"] if facts["license"] else []
-        assert licence_tags == expected, repo_id
+        assert license_tags == expected, repo_id
         assert {f"arxiv:{i}" for i in facts["arxiv"]} <= set(tags), repo_id
         if facts["license"] != "other":
             assert facts["license_name"] is None and facts["license_link"] is None, repo_id
@@ -86,7 +86,7 @@ def test_facts_are_consistent(models: dict[str, dict[str, Any]]) -> None:
         assert all(source.startswith("https://") for source in facts["sources"]), repo_id
 
 
-def test_no_licence_text_or_card_prose() -> None:
+def test_no_license_text_or_card_prose() -> None:
     assert SNAPSHOT.stat().st_size < 200_000
     text = SNAPSHOT.read_text(encoding="utf-8")
     assert "Permission is hereby granted" not in text
@@ -116,7 +116,7 @@ def test_llama_31_8b(models: dict[str, dict[str, Any]]) -> None:
     assert "gated" in llama["inferred"]  # the gate was never seen, only deduced
 
 
-def test_unlisted_licences_are_other_with_a_name(models: dict[str, dict[str, Any]]) -> None:
+def test_unlisted_licenses_are_other_with_a_name(models: dict[str, dict[str, Any]]) -> None:
     codestral = models["mistralai/Codestral-22B-v0.1"]
     assert (codestral["license"], codestral["license_name"]) == ("other", "mnpl")
     assert codestral["license_link"] == "https://mistral.ai/licences/MNPL-0.1.md"

@@ -104,7 +104,7 @@ def test_refused_front_matter_is_ignored_with_a_warning(front: str, says: str) -
 
 
 @pytest.mark.usefixtures("hf_env")
-def test_a_card_with_two_licences_declares_none(cli: Any, tmp_path: Path) -> None:
+def test_a_card_with_two_licenses_declares_none(cli: Any, tmp_path: Path) -> None:
     folder = tmp_path / "m"
     folder.mkdir()
     card = "---\nlicense: llama3.1\nlicense: mit\n---\n# M\n"

@@ -7,7 +7,7 @@ import time
 
 from openness.errors import OpennessError
 from openness.inputs.target import parse_target
-from openness.license.analysis import LicenceAnalysis, analyse
+from openness.license.analysis import LicenseAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
 from openness.report import Audit, ModelInfo, Rubrics
 from openness.rubrics import registry
@@ -26,22 +26,22 @@ def audit_evidence(
     evidence: Evidence, fetch: Fetch | None = None, max_depth: int = DEFAULT_DEPTH
 ) -> Audit:
     """Judge evidence already gathered; with `fetch`, follow and audit its base models too."""
-    licence = analyse(evidence)
-    lineage = trace(evidence, licence, fetch, max_depth) if fetch else Lineage()
+    license = analyse(evidence)
+    lineage = trace(evidence, license, fetch, max_depth) if fetch else Lineage()
     if lineage.clauses or lineage.conflicts:
-        own = {clause.kind for clause in licence.clauses}
+        own = {clause.kind for clause in license.clauses}
         inherited = [c for c in lineage.clauses if c.kind not in own]
-        licence.clauses = sorted(
-            [*licence.clauses, *{c.kind: c for c in reversed(inherited)}.values()],
+        license.clauses = sorted(
+            [*license.clauses, *{c.kind: c for c in reversed(inherited)}.values()],
             key=lambda clause: clause.kind,
         )
-        licence.report.conflicts += lineage.conflicts
-    licence.lineage_gaps = lineage.gaps
-    facts = compute_facts(evidence, licence)
+        license.report.conflicts += lineage.conflicts
+    license.lineage_gaps = lineage.gaps
+    facts = compute_facts(evidence, license)
     rubrics = Rubrics(
-        mof=evaluate_evidence(evidence, licence),
+        mof=evaluate_evidence(evidence, license),
         **{
-            rubric_id: evaluate(spec, licence.clauses, facts)
+            rubric_id: evaluate(spec, license.clauses, facts)
             for rubric_id, spec in registry.registry().pass_fail.items()
         },
     )
@@ -54,12 +54,12 @@ def audit_evidence(
             gated=evidence.gated,
             base_models=evidence.base_models,
         ),
-        license=licence.report,
-        clauses=licence.clauses,
+        license=license.report,
+        clauses=license.clauses,
         lineage=lineage.entries,
         rubrics=rubrics,
-        summary=summarise(licence, rubrics, facts["weights_present"].value),
-        warnings=[*evidence.warnings, *licence.warnings, *lineage.warnings],
+        summary=summarise(license, rubrics, facts["weights_present"].value),
+        warnings=[*evidence.warnings, *license.warnings, *lineage.warnings],
     )
 
 
@@ -117,18 +117,18 @@ def audit_model(model: str, revision: str | None = None, offline: bool = False) 
     return Auditor(offline=offline).audit(model, revision)
 
 
-def summarise(licence: LicenceAnalysis, rubrics: Rubrics, weights: bool | None) -> str:
+def summarise(license: LicenseAnalysis, rubrics: Rubrics, weights: bool | None) -> str:
     """One plain-language sentence."""
-    conclusion = licence.conclusion
+    conclusion = license.conclusion
     what = "Open weights" if weights else "Released"
     if conclusion is None:
         first = "The licence could not be determined"
-        if licence.unknown_because:
-            first += f" ({licence.unknown_because})"
+        if license.unknown_because:
+            first += f" ({license.unknown_because})"
     elif conclusion.osi_approved:
         first = f"{what} under an OSI-approved licence ({conclusion.name})"
     else:
-        restrictive = [c.kind for c in licence.clauses if c.kind != "gated-acceptance"]
+        restrictive = [c.kind for c in license.clauses if c.kind != "gated-acceptance"]
         approval = "not OSI-approved" if conclusion.osi_approved is False else "of unknown status"
         first = f"{what} under the {conclusion.name}, {approval}"
         if restrictive:

@@ -30,10 +30,10 @@ def _clause_state(audit: Audit, kind: str) -> str:
     """present / absent / unknown: absent only when the licence's clauses are actually known."""
     if any(clause.kind == kind for clause in audit.clauses):
         return "present"
-    licence = audit.license
-    profile = knowledge_base().get(licence.conclusion) if licence.conclusion else None
-    read_from_text = any(f.match in ("exact", "concatenated") for f in licence.files)
-    if licence.osi_approved or read_from_text or (profile and profile.clauses_profiled):
+    license = audit.license
+    profile = knowledge_base().get(license.conclusion) if license.conclusion else None
+    read_from_text = any(f.match in ("exact", "concatenated") for f in license.files)
+    if license.osi_approved or read_from_text or (profile and profile.clauses_profiled):
         return "absent"
     return "unknown"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
-from openness.license.analysis import LicenceAnalysis, analyse
+from openness.license.analysis import LicenseAnalysis, analyse
 from openness.report import Citation, Clause, LineageEntry
 from openness.sources.evidence import Evidence, hub_repo_id
 
@@ -51,7 +51,7 @@ def _ignored_bases(evidence: Evidence) -> list[str]:
 
 def trace(
     evidence: Evidence,
-    own: LicenceAnalysis,
+    own: LicenseAnalysis,
     fetch: Fetch,
     max_depth: int = DEFAULT_DEPTH,
     max_ancestors: int = MAX_ANCESTORS,
@@ -113,7 +113,7 @@ def _note_ignored(lineage: Lineage, evidence: Evidence) -> None:
 
 
 def _inherit(
-    lineage: Lineage, repo_id: str, analysis: LicenceAnalysis, own: LicenceAnalysis
+    lineage: Lineage, repo_id: str, analysis: LicenseAnalysis, own: LicenseAnalysis
 ) -> None:
     for clause in analysis.clauses:
         if clause.kind == "gated-acceptance":

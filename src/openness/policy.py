@@ -37,7 +37,7 @@ def clause_kinds() -> frozenset[str]:
     return frozenset(clause_rules())
 
 
-class Licences(BaseModel):
+class Licenses(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     allow: list[str] = Field(default_factory=list, description="Only these (empty: any).")
@@ -114,8 +114,8 @@ class Waiver(BaseModel):
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    licenses: Licences = Field(
-        default_factory=Licences, validation_alias=AliasChoices("licenses", "licences")
+    licenses: Licenses = Field(
+        default_factory=Licenses, validation_alias=AliasChoices("licenses", "licences")
     )
     clauses: Clauses = Field(default_factory=Clauses)
     rubrics: Rubrics = Field(default_factory=Rubrics)
@@ -201,13 +201,13 @@ def preset(name: str) -> Policy:
 # --- evaluation ----------------------------------------------------------------------------
 
 
-def _licence_terms(audit: Audit) -> set[str]:
+def _license_terms(audit: Audit) -> set[str]:
     """Every spelling the audit's licence answers to: profile id, SPDX id, Hub keyword."""
     from openness.license.profiles import knowledge_base
 
-    licence = audit.license
-    terms = {term.lower() for term in (licence.conclusion, licence.spdx_id) if term}
-    profile = knowledge_base().get(licence.conclusion) if licence.conclusion else None
+    license = audit.license
+    terms = {term.lower() for term in (license.conclusion, license.spdx_id) if term}
+    profile = knowledge_base().get(license.conclusion) if license.conclusion else None
     if profile:
         terms |= {keyword.lower() for keyword in profile.hub_keywords}
     return terms
@@ -216,7 +216,7 @@ def _licence_terms(audit: Audit) -> set[str]:
 def _matches(audit: Audit, wanted: list[str]) -> bool:
     from openness.license.names import resolve
 
-    terms = _licence_terms(audit)
+    terms = _license_terms(audit)
     for entry in wanted:
         resolved = resolve(entry)
         names = {entry.lower()} | ({resolved.id.lower()} if resolved else set())
@@ -227,11 +227,11 @@ def _matches(audit: Audit, wanted: list[str]) -> bool:
     return False
 
 
-def _licence_violations(policy: Policy, audit: Audit) -> list[Violation]:
-    licence = audit.license
+def _license_violations(policy: Policy, audit: Audit) -> list[Violation]:
+    license = audit.license
     found: list[Violation] = []
-    named = licence.conclusion or "unknown"
-    if licence.conclusion is None:
+    named = license.conclusion or "unknown"
+    if license.conclusion is None:
         if policy.unknown_license != "ignore":
             found.append(Violation(rule="unknown-license", severity=policy.unknown_license,
                                    message="the licence could not be determined"))  # fmt: skip
@@ -242,7 +242,7 @@ def _licence_violations(policy: Policy, audit: Audit) -> list[Violation]:
     if policy.licenses.allow and not _matches(audit, policy.licenses.allow):
         found.append(Violation(rule="license-not-allowed", severity="fail",
                                message=f"licence {named} is not in the allow list"))  # fmt: skip
-    if policy.licenses.require_osi_approved and licence.osi_approved is not True:
+    if policy.licenses.require_osi_approved and license.osi_approved is not True:
         found.append(Violation(rule="license-not-osi-approved", severity="fail",
                                message=f"licence {named} is not OSI-approved"))  # fmt: skip
     return found
@@ -320,7 +320,7 @@ def _waiver(policy: Policy, audit: Audit, today: date) -> tuple[Waiver | None, l
 def evaluate(policy: Policy, audit: Audit, today: date | None = None) -> ModelResult:
     """Every rule against one audit; a valid waiver turns failures into passes."""
     violations = [
-        *_licence_violations(policy, audit),
+        *_license_violations(policy, audit),
         *_clause_violations(policy, audit),
         *_rubric_violations(policy, audit),
     ]

@@ -33,7 +33,7 @@ def licenses_list(
 
 @licenses_app.command("show")
 def licenses_show(
-    licence: Annotated[str, typer.Argument(help="Profile id, Hub keyword, SPDX id or name.")],
+    license: Annotated[str, typer.Argument(help="Profile id, Hub keyword, SPDX id or name.")],
     output_format: Annotated[OutputFormat, format_option("licenses show")] = OutputFormat.table,
 ) -> None:
     """Show one licence profile: facts, incorporated policies and restrictive clauses."""
@@ -42,8 +42,8 @@ def licenses_show(
 
     with reported():
         render = renderer("licenses show", output_format)
-    profile = knowledge_base().find(licence)
+    profile = knowledge_base().find(license)
     if profile is None:
-        say(f"error: no licence profile matches {licence!r} (see `openness licenses list`)")
+        say(f"error: no licence profile matches {license!r} (see `openness licenses list`)")
         raise typer.Exit(EXIT_USAGE)
     write(render(profile, RenderOptions(color=color(None), width=width())), None)

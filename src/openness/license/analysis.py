@@ -15,7 +15,7 @@ from openness.report import Citation, Clause, LicenseFile, LicenseReport
 from openness.sources.card import key_line
 from openness.sources.evidence import Evidence, UnreadFile
 
-_MAIN_LICENCE_STEMS = ("license", "licence", "copying")
+_MAIN_LICENSE_STEMS = ("license", "licence", "copying")
 _UNDECLARED = {"", "other", "unknown"}
 
 
@@ -29,7 +29,7 @@ class Candidate:
 
 
 @dataclass
-class LicenceAnalysis:
+class LicenseAnalysis:
     report: LicenseReport
     clauses: list[Clause]
     conclusion: Resolved | None
@@ -76,11 +76,11 @@ def _declared(evidence: Evidence) -> tuple[Candidate | None, list[str]]:
     return Candidate(resolved, citation, value), warnings
 
 
-def _is_main_licence(path: str) -> bool:
-    return PurePosixPath(path).name.lower().startswith(_MAIN_LICENCE_STEMS)
+def _is_main_license(path: str) -> bool:
+    return PurePosixPath(path).name.lower().startswith(_MAIN_LICENSE_STEMS)
 
 
-def analyse(evidence: Evidence) -> LicenceAnalysis:
+def analyse(evidence: Evidence) -> LicenseAnalysis:
     """Identify every licence text, detect clauses, compare with the card, conclude."""
     kb = knowledge_base()
     card = evidence.card_data
@@ -128,7 +128,7 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
             continue
         if found.match in ("exact", "concatenated") and profile:
             candidates.append(Candidate(from_profile(profile), citation, profile.name))
-        elif _is_main_licence(text_file.path):
+        elif _is_main_license(text_file.path):
             label = f"a modified {profile.name}" if profile else "an unrecognised licence text"
             candidates.append(Candidate(None, citation, label))
             if profile:
@@ -164,7 +164,7 @@ def analyse(evidence: Evidence) -> LicenceAnalysis:
         conflicts=conflicts,
         unread=unread,
     )
-    return LicenceAnalysis(
+    return LicenseAnalysis(
         report=report,
         clauses=sorted(clauses.values(), key=lambda clause: clause.kind),
         conclusion=conclusion,

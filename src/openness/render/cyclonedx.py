@@ -35,7 +35,7 @@ from openness.report import Audit, Report
 HUB_URL = "https://huggingface.co/"
 PROPERTY_LIMIT = 500
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
-_NOT_A_LICENCE = {"", "unknown", "none", "noassertion", "other"}
+_NOT_A_LICENSE = {"", "unknown", "none", "noassertion", "other"}
 
 
 def _text(value: object, limit: int = PROPERTY_LIMIT) -> str:
@@ -58,33 +58,33 @@ def model_purl(model_id: str, revision: str | None) -> PackageURL | None:
     )
 
 
-def model_licence(audit: Audit) -> License | None:
+def model_license(audit: Audit) -> License | None:
     """The concluded licence: an SPDX id or expression if known, else a named licence, else none.
 
     Never the id `unknown`: a value the SPDX list does not know becomes a licence *name*.
     """
-    licence = audit.license
+    license = audit.license
     factory = LicenseFactory()
     concluded = LicenseAcknowledgement.CONCLUDED
-    if licence.spdx_id:
+    if license.spdx_id:
         try:
-            return factory.make_with_id(licence.spdx_id, acknowledgement=concluded)
+            return factory.make_with_id(license.spdx_id, acknowledgement=concluded)
         except InvalidSpdxLicenseException:
             pass
         try:
-            return factory.make_with_expression(licence.spdx_id, acknowledgement=concluded)
+            return factory.make_with_expression(license.spdx_id, acknowledgement=concluded)
         except InvalidLicenseExpressionException:
             pass
-    for candidate in (licence.spdx_id, licence.conclusion, licence.declared_name, licence.declared):
+    for candidate in (license.spdx_id, license.conclusion, license.declared_name, license.declared):
         name = _text(candidate, 200)
-        if name.lower() not in _NOT_A_LICENCE:
+        if name.lower() not in _NOT_A_LICENSE:
             return factory.make_with_name(name, acknowledgement=concluded)
     return None
 
 
 def _properties(audit: Audit) -> list[Property]:
     rubrics = audit.rubrics
-    licence = audit.license
+    license = audit.license
     values: list[tuple[str, object]] = [
         (f"openness:{rubric_id}", rubric.verdict)
         for rubric_id, rubric in rubrics.pass_fail().items()
@@ -92,17 +92,17 @@ def _properties(audit: Audit) -> list[Property]:
     values += [
         ("openness:mof-class", rubrics.mof.class_ if rubrics.mof.class_ is not None else "none"),
         ("openness:mof-label", rubrics.mof.label),
-        ("openness:license-declared", licence.declared or "none"),
-        ("openness:license-conclusion", licence.conclusion or "unknown"),
+        ("openness:license-declared", license.declared or "none"),
+        ("openness:license-conclusion", license.conclusion or "unknown"),
         (
             "openness:osi-approved",
-            {True: "yes", False: "no", None: "unknown"}[licence.osi_approved],
+            {True: "yes", False: "no", None: "unknown"}[license.osi_approved],
         ),
         ("openness:source", audit.model.source),
         ("openness:retrieved-at", audit.model.retrieved_at),
         ("openness:summary", audit.summary),
     ]
-    values += [("openness:license-conflict", conflict) for conflict in licence.conflicts]
+    values += [("openness:license-conflict", conflict) for conflict in license.conflicts]
     values += [("openness:clause", clause.kind) for clause in audit.clauses]
     values += [("openness:base-model", base) for base in audit.model.base_models]
     return [Property(name=name, value=_text(value)) for name, value in values]
@@ -120,7 +120,7 @@ def model_component(audit: Audit) -> Component:
                 comment="Hugging Face Hub repository",
             )
         )
-    licence = model_licence(audit)
+    license = model_license(audit)
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         name=_text(model.id, 300),
@@ -128,7 +128,7 @@ def model_component(audit: Audit) -> Component:
         bom_ref=BomRef(_bom_ref(audit)),
         purl=model_purl(model.id, model.revision),
         external_references=references,
-        licenses=[licence] if licence is not None else [],
+        licenses=[license] if license is not None else [],
         properties=_properties(audit),
     )
 

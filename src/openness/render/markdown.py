@@ -59,19 +59,19 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _licence(audit: Audit) -> list[str]:
-    licence = audit.license
-    rows = [["Declared", markdown_escape(licence.declared or "none", TEXT_LIMIT)]]
-    if licence.declared_name or licence.declared_link:
+def _license(audit: Audit) -> list[str]:
+    license = audit.license
+    rows = [["Declared", markdown_escape(license.declared or "none", TEXT_LIMIT)]]
+    if license.declared_name or license.declared_link:
         rows.append(
             [
                 "Declared name / link",
                 markdown_escape(
-                    f"{licence.declared_name or '-'} / {licence.declared_link or '-'}", TEXT_LIMIT
+                    f"{license.declared_name or '-'} / {license.declared_link or '-'}", TEXT_LIMIT
                 ),
             ]
         )
-    for file in licence.files:
+    for file in license.files:
         found = file.identified or "unrecognised"
         extra = f" + {', '.join(file.also)}" if file.also else ""
         rows.append(
@@ -80,12 +80,12 @@ def _licence(audit: Audit) -> list[str]:
                 markdown_escape(f"{found}{extra} ({file.match}, {file.confidence:.2f})"),
             ]
         )
-    conclusion = licence.conclusion or "unknown"
-    if licence.spdx_id and licence.spdx_id != licence.conclusion:
-        conclusion += f" (SPDX: {licence.spdx_id})"
+    conclusion = license.conclusion or "unknown"
+    if license.spdx_id and license.spdx_id != license.conclusion:
+        conclusion += f" (SPDX: {license.spdx_id})"
     rows.append(["**Conclusion**", f"**{markdown_escape(conclusion, TEXT_LIMIT)}**"])
-    rows.append(["OSI-approved", _OSI[licence.osi_approved]])
-    rows += [["⚠️ Conflict", markdown_escape(c, TEXT_LIMIT)] for c in licence.conflicts]
+    rows.append(["OSI-approved", _OSI[license.osi_approved]])
+    rows += [["⚠️ Conflict", markdown_escape(c, TEXT_LIMIT)] for c in license.conflicts]
     return ["#### Licence", "", *_table(["", ""], rows)]
 
 
@@ -149,7 +149,7 @@ def _audit(audit: Audit) -> list[str]:
         "",
         f"**Summary:** {markdown_escape(audit.summary, 2 * TEXT_LIMIT)}",
         "",
-        *_licence(audit),
+        *_license(audit),
         "",
         *_clauses(audit),
         "",

@@ -15,7 +15,7 @@ from openness.render import RenderOptions
 from openness.render.untrusted import escape_serialised, hidden, inert
 from openness.report import Audit, Report
 from openness.rubrics.mof import UNDETERMINED
-from openness.rubrics.mof_evidence import mof_document, mof_licence
+from openness.rubrics.mof_evidence import mof_document, mof_license
 
 
 class _Dumper(yaml.SafeDumper):
@@ -39,13 +39,13 @@ def draft(audit: Audit) -> dict[str, object]:
     """The draft of an audit: what its MOF grading was decided on (see `mof_document`)."""
     components = audit.rubrics.mof.components
     listed = [
-        (component.name, component.evidence, component.licence or UNDETERMINED)
+        (component.name, component.evidence, component.license or UNDETERMINED)
         for component in components
         if component.evidence
     ]
     undetermined = [c.name for c in components if c.status == "unknown" and not c.evidence]
-    licence = mof_licence(audit.license.conclusion, audit.license.spdx_id)
-    return mof_document(audit.model.id, licence, listed, undetermined)
+    license = mof_license(audit.license.conclusion, audit.license.spdx_id)
+    return mof_document(audit.model.id, license, listed, undetermined)
 
 
 def render_mof(report: Report, options: RenderOptions) -> str:

@@ -37,24 +37,24 @@ def _audit_view(audit: Audit) -> RenderableType:
     )
     parts += [header, Text.assemble(("Summary: ", "bold"), _safe(audit.summary))]
 
-    licence = audit.license
+    license = audit.license
     facts = Table.grid(padding=(0, 2))
-    facts.add_row(Text("declared"), _safe(licence.declared or "none"))
-    if licence.declared_name or licence.declared_link:
+    facts.add_row(Text("declared"), _safe(license.declared or "none"))
+    if license.declared_name or license.declared_link:
         facts.add_row(
             Text("name / link"),
-            _safe(f"{licence.declared_name or '-'} / {licence.declared_link or '-'}"),
+            _safe(f"{license.declared_name or '-'} / {license.declared_link or '-'}"),
         )
-    for file in licence.files:
+    for file in license.files:
         found = file.identified or "unrecognised"
         extra = f" + {', '.join(file.also)}" if file.also else ""
         facts.add_row(
             _safe(file.path), _safe(f"{found}{extra} ({file.match}, {file.confidence:.2f})")
         )
-    osi = {True: "yes", False: "no", None: "unknown"}[licence.osi_approved]
-    facts.add_row(Text("conclusion", style="bold"), _safe(f"{licence.conclusion or 'unknown'}"))
+    osi = {True: "yes", False: "no", None: "unknown"}[license.osi_approved]
+    facts.add_row(Text("conclusion", style="bold"), _safe(f"{license.conclusion or 'unknown'}"))
     facts.add_row(Text("OSI-approved"), Text(osi))
-    for conflict in licence.conflicts:
+    for conflict in license.conflicts:
         facts.add_row(Text("conflict", style="red"), _safe(conflict))
     parts += [Text("Licence", style="bold underline"), facts]
 

@@ -13,7 +13,7 @@ from openness.sources.card import key_line, split_front_matter
 from openness.sources.evidence import Evidence
 
 if TYPE_CHECKING:
-    from openness.license.analysis import LicenceAnalysis
+    from openness.license.analysis import LicenseAnalysis
 
 WEIGHT_SUFFIXES = {
     ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5",
@@ -32,16 +32,16 @@ class Fact:
     evidence: list[Citation] = field(default_factory=list)
 
 
-def compute_facts(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Fact]:
+def compute_facts(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Fact]:
     """Every fact a rubric may name (`FACTS`)."""
-    return {name: compute(evidence, licence) for name, compute in FACTS.items()}
+    return {name: compute(evidence, license) for name, compute in FACTS.items()}
 
 
-def _osi_approved(licence: LicenceAnalysis) -> Fact:
-    conclusion = licence.conclusion
-    cited = [licence.citation] if licence.citation else []
-    if licence.unknown_because:
-        return Fact(None, licence.unknown_because)
+def _osi_approved(license: LicenseAnalysis) -> Fact:
+    conclusion = license.conclusion
+    cited = [license.citation] if license.citation else []
+    if license.unknown_because:
+        return Fact(None, license.unknown_because)
     if conclusion is None:
         return Fact(None, "no licence could be determined", cited)
     if conclusion.osi_approved is None:
@@ -51,11 +51,11 @@ def _osi_approved(licence: LicenceAnalysis) -> Fact:
     return Fact(False, f"{conclusion.name} is not an OSI-approved licence", cited)
 
 
-def _consistent(licence: LicenceAnalysis) -> Fact:
-    if licence.report.conflicts:
-        return Fact(False, "licence evidence conflicts: " + "; ".join(licence.report.conflicts))
-    if licence.lineage_gaps:
-        return Fact(None, "the base models' terms are not all known: " + licence.lineage_gaps[0])
+def _consistent(license: LicenseAnalysis) -> Fact:
+    if license.report.conflicts:
+        return Fact(False, "licence evidence conflicts: " + "; ".join(license.report.conflicts))
+    if license.lineage_gaps:
+        return Fact(None, "the base models' terms are not all known: " + license.lineage_gaps[0])
     return Fact(True, "no conflicting licence evidence found")
 
 
@@ -110,11 +110,11 @@ def _line_of(text: str | None, offset: int) -> int | None:
     return (text or "").count("\n", 0, offset) + 1 if text else None
 
 
-FACTS: dict[str, Callable[[Evidence, LicenceAnalysis], Fact]] = {
-    "licence_osi_approved": lambda evidence, licence: _osi_approved(licence),
-    "licence_consistent": lambda evidence, licence: _consistent(licence),
-    "weights_present": lambda evidence, licence: _weights(evidence),
-    "training_code_published": lambda evidence, licence: _training_code(evidence),
-    "data_information_published": lambda evidence, licence: _data_information(evidence),
+FACTS: dict[str, Callable[[Evidence, LicenseAnalysis], Fact]] = {
+    "license_osi_approved": lambda evidence, license: _osi_approved(license),
+    "license_consistent": lambda evidence, license: _consistent(license),
+    "weights_present": lambda evidence, license: _weights(evidence),
+    "training_code_published": lambda evidence, license: _training_code(evidence),
+    "data_information_published": lambda evidence, license: _data_information(evidence),
 }
 """The facts a rubric may name, and how each is computed."""

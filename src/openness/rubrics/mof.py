@@ -2,8 +2,8 @@
 computes it.
 
 The framework is data (`rubrics/mof.yaml`: components, classes, open-licence list) and the
-licence table is data (`openness/data/mof_open_licences.json`, generated from the tool's SPDX
-list by `scripts/build_mof_licences.py`). This module applies them to a release in MOF YAML form:
+licence table is data (`openness/data/mof_open_licenses.json`, generated from the tool's SPDX
+list by `scripts/build_mof_licenses.py`). This module applies them to a release in MOF YAML form:
 
 * each of the 17 components is `included` (listed, under an open licence), `missing` (not
   listed), `unlicensed` (listed, no licence resolves) or `invalid` (listed, the licence it
@@ -34,13 +34,13 @@ from openness.readers import YamlError, load, load_all, read
 
 ContentType = Literal["code", "data", "document"]
 ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
-LicenceSource = Literal["component", "global", "distribution"]
+LicenseSource = Literal["component", "global", "distribution"]
 
 # The licence of a component present whose licence could not be determined.
 UNDETERMINED = "NOASSERTION"
 # Where a draft names the components whose presence could not be determined.
 EXTENSION = "x-openness"
-_LICENCE_SUFFIX = re.compile(r"(?<![\s-])[\s-]+licen[cs]e$")  # a run's start only: linear
+_LICENSE_SUFFIX = re.compile(r"(?<![\s-])[\s-]+licen[cs]e$")  # a run's start only: linear
 
 
 # --- the framework, as read from rubrics/mof.yaml -------------------------------------------
@@ -91,13 +91,13 @@ class MofSpec(BaseModel):
     unclassified_label: str
     components: list[ComponentRule]
     stand_ins: list[StandIn] = Field(default_factory=list)
-    no_licence_values: list[str] = Field(default_factory=list)
+    no_license_values: list[str] = Field(default_factory=list)
     extra_open: list[str] = Field(default_factory=list)
     normalisation: Normalisation = Field(default_factory=Normalisation)
 
 
 @dataclass(frozen=True)
-class LicenceTable:
+class LicenseTable:
     """The tool's licence ids, which of them are open, and lookups used when normalising."""
 
     known: frozenset[str]
@@ -115,8 +115,8 @@ def mof_spec() -> MofSpec:
 
 
 @cache
-def licence_table() -> LicenceTable:
-    with data_file("mof_open_licences.json").open(encoding="utf-8") as handle:
+def license_table() -> LicenseTable:
+    with data_file("mof_open_licenses.json").open(encoding="utf-8") as handle:
         raw = json.load(handle)
     names: dict[str, str] = raw["known"]
     deprecated = set(raw["deprecated"])
@@ -125,15 +125,15 @@ def licence_table() -> LicenceTable:
     # Only ids of the table can be open: the open-data list's `ODC-PDDL-1.0` is not one.
     extra = frozenset(mof_spec().extra_open) & known
     by_name = {
-        name.lower(): licence_id
-        for licence_id, name in sorted(names.items())
-        if licence_id not in deprecated
+        name.lower(): license_id
+        for license_id, name in sorted(names.items())
+        if license_id not in deprecated
     }
-    return LicenceTable(
+    return LicenseTable(
         known=known,
         flagged=flagged,
         open=flagged | extra,
-        by_lower_id={licence_id.lower(): licence_id for licence_id in sorted(known)},
+        by_lower_id={license_id.lower(): license_id for license_id in sorted(known)},
         by_lower_name=by_name,
         aliases={
             " ".join(key.lower().split()): value
@@ -160,11 +160,15 @@ class ComponentStatus(BaseModel):
     )
     required: bool
     status: ComponentState
-    licence: str | None = Field(description="The licence the status was decided on.")
+    license: str | None = Field(
+        serialization_alias="licence",  # the JSON key of schema 1
+        validation_alias=AliasChoices("licence", "license"),
+        description="The licence the status was decided on.",
+    )
     declared: str | None = Field(
         default=None, description="The value as written, when normalisation changed it."
     )
-    source: LicenceSource | None = Field(
+    source: LicenseSource | None = Field(
         default=None, description="component, the global licence of its type, or distribution."
     )
     stands_in_for: str | None = None
@@ -228,11 +232,11 @@ def evaluate_mof(release: Mapping[str, Any], normalise: bool = False) -> MofResu
 
     `release` is the `release` mapping of a MOF YAML document, or the whole document.
     """
-    spec, table = mof_spec(), licence_table()
+    spec, table = mof_spec(), license_table()
     if isinstance(release.get("release"), Mapping):
         release = release["release"]
     listed = _listed_components(release)
-    globals_ = _global_licences(release)
+    globals_ = _global_licenses(release)
     undetermined = _undetermined(release)
 
     statuses: dict[str, ComponentStatus] = {}
@@ -245,7 +249,7 @@ def evaluate_mof(release: Mapping[str, Any], normalise: bool = False) -> MofResu
         if entry is None:
             statuses[rule.name] = _status(rule, "missing", None, reason="not listed")
             continue
-        candidates: list[tuple[object, LicenceSource]] = [
+        candidates: list[tuple[object, LicenseSource]] = [
             (entry.get("license"), "component"),
             (globals_.get(rule.type), "global"),
             (globals_.get("distribution"), "distribution"),
@@ -300,12 +304,12 @@ def _undetermined(release: Mapping[str, Any]) -> set[str]:
     return {name for name in names if isinstance(name, str)} if isinstance(names, list) else set()
 
 
-def _global_licences(release: Mapping[str, Any]) -> dict[str, object]:
+def _global_licenses(release: Mapping[str, Any]) -> dict[str, object]:
     """`release.license.<code|data|document|distribution>.name`, where given."""
-    licence = release.get("license")
-    if not isinstance(licence, Mapping):
+    license = release.get("license")
+    if not isinstance(license, Mapping):
         return {}
-    return {key: value.get("name") for key, value in licence.items() if isinstance(value, Mapping)}
+    return {key: value.get("name") for key, value in license.items() if isinstance(value, Mapping)}
 
 
 def _requirements(spec: MofSpec, level: int, replaced: dict[str, str]) -> list[str]:
@@ -320,55 +324,55 @@ def _requirements(spec: MofSpec, level: int, replaced: dict[str, str]) -> list[s
 
 def _judge(
     rule: ComponentRule,
-    candidates: list[tuple[object, LicenceSource]],
+    candidates: list[tuple[object, LicenseSource]],
     normalise: bool,
     spec: MofSpec,
-    table: LicenceTable,
+    table: LicenseTable,
 ) -> ComponentStatus:
     """Resolve a listed component's licence (its own, its type's, distribution) and judge it."""
     for value, source in candidates:
         if value is None:
             continue  # nothing written here: inherit from the next level
-        written = _licence_value(value, normalise, spec)
+        written = _license_value(value, normalise, spec)
         if written is None:
             reason = f"declared without a licence ({value!r}) at {source} level"
             return _status(rule, "unlicensed", None, source=source, reason=reason)
-        licence = _normalised_id(written, table) if normalise else written
-        declared = written if licence != written else None
-        if licence == UNDETERMINED:
+        license = _normalised_id(written, table) if normalise else written
+        declared = written if license != written else None
+        if license == UNDETERMINED:
             reason = f"licence not determined ({UNDETERMINED}) at {source} level"
-            return _status(rule, "unknown", licence, declared, source, reason)
-        if licence in table.open:
-            why = "OSI/FSF-flagged" if licence in table.flagged else "on the MOF open list"
-            reason = f"{licence} is open ({why})"
-            return _status(rule, "included", licence, declared, source, reason)
-        if licence in table.known:
-            reason = f"{licence} is not an open licence"
-        elif licence.startswith("LicenseRef-"):
-            reason = f"{licence} is not an open licence (a licence outside the SPDX list)"
+            return _status(rule, "unknown", license, declared, source, reason)
+        if license in table.open:
+            why = "OSI/FSF-flagged" if license in table.flagged else "on the MOF open list"
+            reason = f"{license} is open ({why})"
+            return _status(rule, "included", license, declared, source, reason)
+        if license in table.known:
+            reason = f"{license} is not an open licence"
+        elif license.startswith("LicenseRef-"):
+            reason = f"{license} is not an open licence (a licence outside the SPDX list)"
         else:
-            reason = f"{licence!r} is not a licence id the tool knows"
-        return _status(rule, "invalid", licence, declared, source, reason)
+            reason = f"{license!r} is not a licence id the tool knows"
+        return _status(rule, "invalid", license, declared, source, reason)
     return _status(rule, "unlicensed", None, reason="no licence, and none to inherit")
 
 
-def _licence_value(value: object, normalise: bool, spec: MofSpec) -> str | None:
+def _license_value(value: object, normalise: bool, spec: MofSpec) -> str | None:
     """The licence string written, or None where it says "no licence" (`unlicensed`, "")."""
     text = value if isinstance(value, str) else str(value)
     if normalise:
         text = " ".join(text.split())
-        empty = {item.lower() for item in spec.no_licence_values}
+        empty = {item.lower() for item in spec.no_license_values}
         return None if text.lower() in empty else text
-    return None if text in spec.no_licence_values else text
+    return None if text in spec.no_license_values else text
 
 
-def _normalised_id(text: str, table: LicenceTable) -> str:
+def _normalised_id(text: str, table: LicenseTable) -> str:
     """An obvious spelling of a licence as its id of the table; anything else unchanged."""
     if text in table.known:
         return text
     lowered = text.lower()
     tries = [lowered]
-    stripped = _LICENCE_SUFFIX.sub("", lowered)
+    stripped = _LICENSE_SUFFIX.sub("", lowered)
     if stripped != lowered:
         tries.append(stripped)
     for key in tries:
@@ -386,9 +390,9 @@ def _normalised_id(text: str, table: LicenceTable) -> str:
 def _status(
     rule: ComponentRule,
     status: ComponentState,
-    licence: str | None,
+    license: str | None,
     declared: str | None = None,
-    source: LicenceSource | None = None,
+    source: LicenseSource | None = None,
     reason: str = "",
 ) -> ComponentStatus:
     return ComponentStatus(
@@ -398,7 +402,7 @@ def _status(
         class_=rule.class_,
         required=rule.required,
         status=status,
-        licence=licence,
+        license=license,
         declared=declared,
         source=source,
         reason=reason,

@@ -10,7 +10,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from openness.license.analysis import LicenceAnalysis
+from openness.license.analysis import LicenseAnalysis
 from openness.license.profiles import knowledge_base
 from openness.rubrics.facts import WEIGHT_SUFFIXES
 from openness.rubrics.mof import (
@@ -18,7 +18,7 @@ from openness.rubrics.mof import (
     UNDETERMINED,
     MofResult,
     evaluate_mof,
-    licence_table,
+    license_table,
     mof_spec,
 )
 from openness.sources.evidence import Evidence
@@ -67,14 +67,14 @@ def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
     return found
 
 
-def mof_licence(profile_id: str | None, spdx_id: str | None) -> str:
+def mof_license(profile_id: str | None, spdx_id: str | None) -> str:
     """A concluded licence as a MOF file names it: its SPDX id, the tool's own id (OpenMDW), a
     LicenseRef (the profile's, else one made from its id); NOASSERTION when none was concluded."""
     if spdx_id:
         return spdx_id
     if profile_id is None or profile_id == "unknown":
         return UNDETERMINED
-    tool_id = licence_table().by_lower_id.get(profile_id.lower())
+    tool_id = license_table().by_lower_id.get(profile_id.lower())
     if tool_id is not None:
         return tool_id
     profile = knowledge_base().get(profile_id)
@@ -84,7 +84,7 @@ def mof_licence(profile_id: str | None, spdx_id: str | None) -> str:
 
 
 def mof_document(
-    repo_id: str, licence: str, listed: list[tuple[str, str, str]], undetermined: list[str]
+    repo_id: str, license: str, listed: list[tuple[str, str, str]], undetermined: list[str]
 ) -> dict[str, Any]:
     """The MOF YAML document (MOT's schema) of a release: `listed` holds (component, what
     showed it, its licence); `undetermined`, the components neither found nor ruled out."""
@@ -92,10 +92,10 @@ def mof_document(
     release: dict[str, Any] = {"name": name}
     if producer:
         release |= {"producer": producer, "huggingface": f"https://huggingface.co/{repo_id}"}
-    release["license"] = {"distribution": {"name": licence}}
+    release["license"] = {"distribution": {"name": license}}
     release["components"] = [
-        {"name": component, "description": f"found: {what}", "license": component_licence}
-        for component, what, component_licence in listed
+        {"name": component, "description": f"found: {what}", "license": component_license}
+        for component, what, component_license in listed
     ]
     if undetermined:
         release[EXTENSION] = {"undetermined": undetermined}
@@ -105,11 +105,11 @@ def mof_document(
     }
 
 
-def mof_release(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Any]:
+def mof_release(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Any]:
     """The MOF document drafted from the evidence; with an incomplete file list, what was not
     found is undetermined rather than missing."""
-    conclusion = licence.conclusion
-    name = mof_licence(conclusion.id, conclusion.spdx_id) if conclusion else UNDETERMINED
+    conclusion = license.conclusion
+    name = mof_license(conclusion.id, conclusion.spdx_id) if conclusion else UNDETERMINED
     found = _found(evidence)
     listed = [
         (component, what, name if repo_licensed else UNDETERMINED)
@@ -122,11 +122,11 @@ def mof_release(evidence: Evidence, licence: LicenceAnalysis) -> dict[str, Any]:
     return mof_document(evidence.repo_id, name, listed, undetermined)
 
 
-def evaluate_evidence(evidence: Evidence, licence: LicenceAnalysis) -> MofResult:
+def evaluate_evidence(evidence: Evidence, license: LicenseAnalysis) -> MofResult:
     """MOF class and components of the drafted document, as `openness mof` grades it, with
     what showed each component found."""
     found = _found(evidence)
-    result = evaluate_mof(mof_release(evidence, licence))
+    result = evaluate_mof(mof_release(evidence, license))
     components = []
     for component in result.components:
         what = found.get(component.name)

@@ -12,11 +12,11 @@ MAX_TEXT_BYTES = 1024 * 1024
 MAX_TEXT_FILES = 24
 CARD = "README.md"
 
-_LICENCE_STEMS = re.compile(
+_LICENSE_STEMS = re.compile(
     r"^(license|licence|copying|notice|use[_-]?policy|usage[_-]?policy|acceptable[_-]?use)",
     re.IGNORECASE,
 )
-_LICENCE_WORDS = re.compile(r"licen[cs]e|terms|policy|agreement|eula", re.IGNORECASE)
+_LICENSE_WORDS = re.compile(r"licen[cs]e|terms|policy|agreement|eula", re.IGNORECASE)
 _TEXT_SUFFIXES = {"", ".md", ".txt", ".rst", ".markdown", ".html", ".htm"}
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -27,27 +27,27 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 )
 
 
-def is_licence_file(path: str) -> bool:
+def is_license_file(path: str) -> bool:
     """LICENSE*, COPYING*, NOTICE*, USE_POLICY* at any depth, or a text file whose name (or
     folder) says licence/terms/policy."""
     name = PurePosixPath(path)
-    if _LICENCE_STEMS.match(name.name):
+    if _LICENSE_STEMS.match(name.name):
         return True
     if name.suffix.lower() not in _TEXT_SUFFIXES:
         return False
-    in_licence_folder = len(name.parts) > 1 and bool(_LICENCE_WORDS.search(name.parts[-2]))
-    return in_licence_folder or bool(_LICENCE_WORDS.search(name.stem))
+    in_license_folder = len(name.parts) > 1 and bool(_LICENSE_WORDS.search(name.parts[-2]))
+    return in_license_folder or bool(_LICENSE_WORDS.search(name.stem))
 
 
 def select_texts(paths: list[str]) -> tuple[list[str], list[str]]:
     """(files to read, licence-like files left out by the cap): README.md first, then
     licence-like files, shallowest first."""
-    licences = sorted(
-        (path for path in paths if path != CARD and is_licence_file(path)),
+    licenses = sorted(
+        (path for path in paths if path != CARD and is_license_file(path)),
         key=lambda path: (path.count("/"), path),
     )
     card = [CARD] if CARD in paths else []
-    return card + licences[:MAX_TEXT_FILES], licences[MAX_TEXT_FILES:]
+    return card + licenses[:MAX_TEXT_FILES], licenses[MAX_TEXT_FILES:]
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None]:

@@ -15,7 +15,7 @@ from openness.sources.evidence import Evidence, RepoFile
 from openness.sources.files import (
     MAX_TEXT_BYTES,
     add_text,
-    is_licence_file,
+    is_license_file,
     note_capped,
     note_unread,
     select_texts,
@@ -60,7 +60,7 @@ def list_files(root: Path) -> tuple[list[RepoFile], list[str], list[Gap]]:
                     stack.append((path, depth + 1))
                 continue
             size, problem = _regular_size(path, root)
-            if problem and is_licence_file(relative):
+            if problem and is_license_file(relative):
                 gaps.append((relative, problem))
             elif problem:
                 warnings.append(f"{relative} {problem}; ignored")

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeGuard
 
 from openness.sources.evidence import Evidence, RepoFile, hub_repo_id
-from openness.sources.files import is_licence_file
+from openness.sources.files import is_license_file
 from openness.sources.local import MAX_LISTED_FILES
 from openness.sources.paths import hub_endpoint, public_url
 
@@ -91,7 +91,7 @@ def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:
             evidence.warnings.append(f"the Hub listed a malformed file name, ignored: {shown}")
             if not isinstance(name, str):  # it could name anything, a licence included
                 raise Malformed(f"a file name in the listing is not a string: {shown}")
-            if is_licence_file(name.replace("\\", "/")[-200:]):
+            if is_license_file(name.replace("\\", "/")[-200:]):
                 evidence.unread_file(shown, "its name is malformed")
             continue
         size = getattr(sibling, "size", None)

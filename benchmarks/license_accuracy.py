@@ -1,6 +1,6 @@
 """How well openness identifies licence texts and finds their restrictive clauses.
 
-Run from the project root: `PYTHONPATH=src python benchmarks/licence_accuracy.py`.
+Run from the project root: `PYTHONPATH=src python benchmarks/license_accuracy.py`.
 
 It reads the shared licence corpus (`../shared/corpus/licenses`: texts and MANIFEST.yaml) and
 measures, on the originals and on generated variants (Markdown-wrapped, re-flowed at another

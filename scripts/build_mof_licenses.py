@@ -1,6 +1,6 @@
-"""Write `src/openness/data/mof_open_licences.json`: the licence table the MOF evaluator needs.
+"""Write `src/openness/data/mof_open_licenses.json`: the licence table the MOF evaluator needs.
 
-Usage: `python scripts/build_mof_licences.py [MOT_CORPUS_DIR]`, by default the
+Usage: `python scripts/build_mof_licenses.py [MOT_CORPUS_DIR]`, by default the
 `shared/corpus/mot` folder beside the project. Developers run it by hand when the Model
 Openness Tool's licence tables change; the JSON it writes is committed and read by
 `openness.rubrics.mof`. Nothing reads the corpus at build or run time.
@@ -30,7 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "mot"
-OUTPUT = ROOT / "src" / "openness" / "data" / "mof_open_licences.json"
+OUTPUT = ROOT / "src" / "openness" / "data" / "mof_open_licenses.json"
 
 
 def merged_table(corpus: Path) -> dict[str, dict[str, Any]]:
@@ -46,19 +46,19 @@ def main(argv: list[str]) -> int:
     corpus = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
     table = merged_table(corpus)
     flagged = sorted(
-        licence_id
-        for licence_id, entry in table.items()
+        license_id
+        for license_id, entry in table.items()
         if entry.get("isOsiApproved") is True or entry.get("isFsfLibre") is True
     )
     payload = {
         "source": "lfai/model_openness_tool licenses.json + mof-licenses.json (commit 8b5d30e)",
         "osi_or_fsf": flagged,
         "deprecated": sorted(
-            licence_id
-            for licence_id, entry in table.items()
+            license_id
+            for license_id, entry in table.items()
             if entry.get("isDeprecatedLicenseId") is True
         ),
-        "known": {licence_id: table[licence_id]["name"] for licence_id in sorted(table)},
+        "known": {license_id: table[license_id]["name"] for license_id in sorted(table)},
     }
     OUTPUT.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(ROOT)}: {len(table)} ids, {len(flagged)} OSI/FSF-flagged")
