@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.license.identify import (
     decode_hashes,
     encode_hashes,
@@ -54,7 +54,7 @@ def test_hash_sets_round_trip() -> None:
 
 
 def test_shipped_fingerprints_hold_hashes_only() -> None:
-    data = json.loads((resource_dir("licenses") / "fingerprints.json").read_text())
+    data = json.loads((packaged("licenses/fingerprints.json")).read_text())
     assert set(data) == {"format", "shingles", "contains", "references"}
     for encoded in data["references"].values():
         assert len(base64.b64decode(encoded, validate=True)) % 4 == 0

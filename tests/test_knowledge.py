@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.license.profiles import LicenseProfile, knowledge_base, load_profiles, squash
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -20,7 +20,7 @@ CORPUS = SHARED / "corpus" / "licenses"
 
 @pytest.fixture(scope="module")
 def folder() -> Path:
-    return resource_dir("licenses")
+    return packaged("licenses")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any, get_args
 import pytest
 
 from openness.compare import compare
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.report import Citation, Clause, Report
 from openness.rubrics.engine import RubricSpec, evaluate
 from openness.rubrics.facts import FACTS, Fact
@@ -102,7 +102,7 @@ def test_statuses_and_verdicts_are_listed_once_with_their_meaning() -> None:
 def rubric_folder(tmp_path: Path, **extra: str) -> Path:
     """A copy of the packaged rubrics plus `extra` files (name -> YAML text)."""
     folder = tmp_path / "rubrics"
-    shutil.copytree(resource_dir("rubrics"), folder)
+    shutil.copytree(packaged("rubrics"), folder)
     for name, text in extra.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder

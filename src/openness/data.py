@@ -1,20 +1,24 @@
-"""Locate the data shipped with the package: licence profiles, rubrics, the offline snapshot."""
+"""The data shipped with the package, found one way: `packaged("licenses/clauses.yaml")`.
+
+`licenses/` and `rubrics/` sit at the top of a source checkout and inside the wheel under
+`openness/_resources/`; everything else (presets, the offline snapshot, the MOF licence table)
+is package data under `openness/data/`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+_TOP_LEVEL = ("licenses", "rubrics")
 
 
-def resource_dir(name: str) -> Path:
-    """`licenses` or `rubrics`: inside the wheel, else at the top of a source checkout."""
-    for candidate in (_PACKAGE / "_resources" / name, _PACKAGE.parents[1] / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"openness data folder {name!r} is missing from this installation")
-
-
-def data_file(name: str) -> Path:
-    """A file of `openness/data/` (shipped as package data)."""
-    return _PACKAGE / "data" / name
+def packaged(name: str) -> Path:
+    """A shipped file or folder by its path: `licenses/...`, `rubrics/...` or a data file."""
+    home, _, rest = name.partition("/")
+    if home not in _TOP_LEVEL:
+        return _PACKAGE / "data" / name
+    for root in (_PACKAGE / "_resources" / home, _PACKAGE.parents[1] / home):
+        if root.is_dir():
+            return root / rest if rest else root
+    raise FileNotFoundError(f"openness data folder {home!r} is missing from this installation")

@@ -190,11 +190,11 @@ def load_policy(path: Path) -> Policy:
 
 
 def preset(name: str) -> Policy:
-    from openness.data import data_file
+    from openness.data import packaged
 
     if name not in PRESETS:
         raise UsageError(f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
-    path = data_file(f"presets/{name}.yml")
+    path = packaged(f"presets/{name}.yml")
     return parse_policy(path.read_text(encoding="utf-8"), f"preset {name}")
 
 

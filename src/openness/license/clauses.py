@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.license.text import line_of, normalise_lines, strip_control
 from openness.readers import load
 
@@ -93,7 +93,7 @@ class ClauseHit(BaseModel):
 @cache
 def clause_rules() -> dict[str, ClauseRule]:
     """Clause kind → rule, as shipped in `licenses/clauses.yaml`."""
-    path = resource_dir("licenses") / "clauses.yaml"
+    path = packaged("licenses/clauses.yaml")
     data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)  # shared patterns
     rules = {kind: ClauseRule.model_validate(rule) for kind, rule in data["kinds"].items()}
     for kind, rule in rules.items():

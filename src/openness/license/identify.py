@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.license.profiles import knowledge_base
 from openness.license.text import clean_lines
 
@@ -155,7 +155,7 @@ def contained_documents(references: dict[str, frozenset[int]]) -> dict[str, list
 @cache
 def fingerprints() -> Fingerprints:
     """The shipped fingerprints (`licenses/fingerprints.json`), loaded once."""
-    path = resource_dir("licenses") / "fingerprints.json"
+    path = packaged("licenses/fingerprints.json")
     with path.open(encoding="utf-8") as handle:
         data = json.load(handle)
     references = {slug: decode_hashes(encoded) for slug, encoded in data["references"].items()}

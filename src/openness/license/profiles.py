@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.readers import load
 
 ProfileKind = Literal["licence", "policy"]
@@ -115,4 +115,4 @@ def load_profiles(folder: Path) -> list[LicenseProfile]:
 @cache
 def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded once."""
-    return KnowledgeBase(load_profiles(resource_dir("licenses")))
+    return KnowledgeBase(load_profiles(packaged("licenses")))

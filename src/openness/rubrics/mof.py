@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from openness.data import data_file, resource_dir
+from openness.data import packaged
 from openness.errors import UsageError
 from openness.readers import YamlError, load, load_all, read
 
@@ -110,13 +110,13 @@ class LicenseTable:
 
 @cache
 def mof_spec() -> MofSpec:
-    path = resource_dir("rubrics") / "mof.yaml"
+    path = packaged("rubrics/mof.yaml")
     return MofSpec.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
 
 
 @cache
 def license_table() -> LicenseTable:
-    with data_file("mof_open_licenses.json").open(encoding="utf-8") as handle:
+    with packaged("mof_open_licenses.json").open(encoding="utf-8") as handle:
         raw = json.load(handle)
     names: dict[str, str] = raw["known"]
     deprecated = set(raw["deprecated"])

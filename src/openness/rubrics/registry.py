@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from openness.data import resource_dir
+from openness.data import packaged
 from openness.errors import UsageError
 from openness.readers import YamlError, load
 from openness.rubrics.engine import RubricSpec
@@ -42,7 +42,7 @@ class Registry:
 
 
 def rubric_folder() -> Path:
-    return Path(os.environ.get(RUBRICS_DIR_ENV) or resource_dir("rubrics"))
+    return Path(os.environ.get(RUBRICS_DIR_ENV) or packaged("rubrics"))
 
 
 def registry() -> Registry:

@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from openness.data import data_file
+from openness.data import packaged
 from openness.sources.evidence import Evidence, RepoFile
 
 
 @cache
 def _snapshot() -> dict[str, Any]:
-    with data_file("snapshot.json").open(encoding="utf-8") as handle:
+    with packaged("snapshot.json").open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
 
