@@ -302,7 +302,7 @@ def test_parse_policy(text: str, name: str) -> None:
 
 @functools.cache
 def _mof_names() -> tuple[list[str], list[str]]:
-    from openness.rubrics.mof import mof_spec
+    from openness.rubrics.mof_spec import mof_spec
 
     spec = mof_spec()
     return [rule.name for rule in spec.components], sorted({rule.type for rule in spec.components})

@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 
 from openness.errors import UsageError
-from openness.rubrics.mof import (
-    evaluate_mof,
-    license_table,
-    load_mof_documents,
-    load_mof_yaml,
-    mof_spec,
-)
+from openness.rubrics.mof import evaluate_mof, load_mof_documents, load_mof_yaml
+from openness.rubrics.mof_spec import license_table, mof_spec
 from openness.rubrics.mof_evidence import mof_license
 
 MOT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot"

@@ -18,9 +18,8 @@ from openness.rubrics.mof import (
     UNDETERMINED,
     MofResult,
     evaluate_mof,
-    license_table,
-    mof_spec,
 )
+from openness.rubrics.mof_spec import license_table, mof_spec
 from openness.sources.evidence import Evidence
 
 _NOT_IN_REF = re.compile(r"[^A-Za-z0-9.-]")  # what a LicenseRef id may not hold
