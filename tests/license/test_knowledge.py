@@ -12,7 +12,7 @@ import yaml
 from openness.data import packaged
 from openness.license.profiles import LicenseProfile, knowledge_base, load_profiles, squash
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 CLAUSE_KINDS = SHARED / "spec" / "clause-kinds.yaml"
 KEYWORDS_CSV = SHARED / "corpus" / "hf_license_keywords.csv"
 CORPUS = SHARED / "corpus" / "licenses"

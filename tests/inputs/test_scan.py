@@ -516,7 +516,7 @@ def test_a_config_the_reader_refuses_is_still_read_line_by_line(
      "Makefile", "script"],
 )  # fmt: skip
 def test_the_pre_commit_hook_passes_the_files_a_folder_scan_reads(name: str) -> None:
-    hooks = Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
+    hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
     (hook,) = yaml.safe_load(hooks.read_text(encoding="utf-8"))
     passed = bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
     assert passed is (file_mode(Path(name)) is not None)

@@ -20,7 +20,7 @@ from openness.license.identify import (
 from openness.license.profiles import knowledge_base
 from openness.license.text import normalise_lines, strip_control
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")
 
 

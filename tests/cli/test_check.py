@@ -135,12 +135,6 @@ def test_every_format_renders_a_check(cli: Any, output_format: str) -> None:
         assert "Policy preset:osi: failed" in result.stdout and "`rubric-osd`" in result.stdout
 
 
-def test_every_format_name_has_a_renderer() -> None:
-    from openness.render import OutputFormat, renderer_for
-
-    assert all(callable(renderer_for(output_format)) for output_format in OutputFormat)
-
-
 def test_compare_offers_the_per_model_formats(cli: Any) -> None:
     result = cli("compare", LLAMA, R1, "--offline", "-f", "cyclonedx")
     assert result.exit_code == 0 and '"machine-learning-model"' in result.stdout

@@ -15,7 +15,7 @@ from openness.rubrics.mof import evaluate_mof, load_mof_documents, load_mof_yaml
 from openness.rubrics.mof_evidence import mof_license
 from openness.rubrics.mof_spec import license_table, mof_spec
 
-MOT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot"
+MOT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "mot"
 TEST_DATA = MOT / "test_data"
 
 

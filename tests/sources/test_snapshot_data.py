@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "src" / "openness" / "data" / "snapshot.json"
 BUILD_SCRIPT = ROOT / "scripts" / "build_snapshot.py"
 

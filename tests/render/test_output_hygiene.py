@@ -252,7 +252,7 @@ def test_full_disk_on_stdout_is_one_line_and_exit_2(fmt: str) -> None:
 
 # --- action.yml ---------------------------------------------------------------------------------
 
-ACTION = Path(__file__).resolve().parent.parent / "action.yml"
+ACTION = Path(__file__).resolve().parents[2] / "action.yml"
 
 
 def _check_script() -> str:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def command_rows() -> dict[str, set[str]]:

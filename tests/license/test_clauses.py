@@ -10,7 +10,7 @@ import yaml
 
 from openness.license.clauses import QUOTE_LIMIT, ClauseRule, clause_rules, detect_clauses
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")
 
 KINDS = {
