@@ -19,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 from openness.errors import UsageError
-from openness.rubrics.mof import MofResult, evaluate_mof, load_mof_yaml
+from openness.report import MofResult
+from openness.rubrics.mof import evaluate_mof, load_mof_yaml
 
 DEFAULT_MODELS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mot" / "models"
 NAMES = {1: "Class I", 2: "Class II", 3: "Class III", None: "Unclassified"}

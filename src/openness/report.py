@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -13,14 +14,18 @@ from pydantic import (
     model_serializer,
 )
 
-from openness.rubrics.mof import MofResult
-from openness.rubrics.status import Status, Verdict
 from openness.sources.evidence import Gating, SourceKind, UnreadFile
 
 SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 200
 
 MatchKind = Literal["exact", "modified", "concatenated", "unknown"]
+
+Status = Literal["met", "not_met", "unknown"]  # what they mean: rubrics/status.py
+Verdict = Literal["pass", "fail", "unknown"]
+ContentType = Literal["code", "data", "document"]
+ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
+LicenseSource = Literal["component", "global", "distribution"]
 
 
 class Citation(BaseModel):
@@ -190,3 +195,51 @@ class Report(BaseModel):
     audits: list[Audit]
     errors: list[Failure] = Field(default_factory=list)
     policy: PolicyOutcome | None = Field(default=None, description="Set by `openness check`.")
+
+
+class ComponentStatus(BaseModel):
+    """One of the 17 components: its status and the licence behind it."""
+
+    model_config = ConfigDict(
+        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
+
+    id: int
+    name: str
+    type: ContentType
+    class_: int = Field(
+        serialization_alias="class", validation_alias=AliasChoices("class", "class_")
+    )
+    required: bool
+    status: ComponentState
+    license: str | None = Field(
+        serialization_alias="licence",  # the JSON key of schema 1
+        validation_alias=AliasChoices("licence", "license"),
+        description="The licence the status was decided on.",
+    )
+    declared: str | None = Field(
+        default=None, description="The value as written, when normalisation changed it."
+    )
+    source: LicenseSource | None = Field(
+        default=None, description="component, the global licence of its type, or distribution."
+    )
+    stands_in_for: str | None = None
+    reason: str
+    evidence: str | None = Field(default=None, description="What showed the component, if found.")
+
+
+class MofResult(BaseModel):
+    model_config = ConfigDict(
+        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
+
+    name: str | None
+    class_: int | None = Field(
+        serialization_alias="class",
+        validation_alias=AliasChoices("class", "class_"),
+        description="1, 2, 3 or None.",
+    )
+    label: str
+    progress: dict[int, float] = Field(description="Per class, in percent, unrounded.")
+    normalised: bool
+    components: list[ComponentStatus]

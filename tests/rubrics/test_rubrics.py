@@ -10,11 +10,11 @@ import pytest
 
 from openness.compare import compare
 from openness.data import packaged
-from openness.report import Citation, Clause, Report
+from openness.report import Citation, Clause, Report, Status, Verdict
 from openness.rubrics.engine import RubricSpec, evaluate
 from openness.rubrics.facts import FACTS, Fact
 from openness.rubrics.registry import RUBRICS_DIR_ENV, RubricError, load_registry, registry
-from openness.rubrics.status import STATUSES, VERDICTS, Status, Verdict, verdict_of
+from openness.rubrics.status import STATUSES, VERDICTS, verdict_of
 
 TRUE = Fact(True, "yes", [Citation(source="LICENSE", line=1, quote="MIT License")])
 UNKNOWN = Fact(None, "not known")

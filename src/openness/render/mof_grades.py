@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openness.render import RenderOptions
 from openness.render.untrusted import inert, json_document
-from openness.rubrics.mof import MofResult
+from openness.report import MofResult
 
 
 @dataclass(frozen=True)

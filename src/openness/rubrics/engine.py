@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.report import Clause, Criterion, Rubric
+from openness.report import Clause, Criterion, Rubric, Status
 from openness.rubrics.facts import Fact
-from openness.rubrics.status import Status, verdict_of
+from openness.rubrics.status import verdict_of
 
 
 class CriterionRule(BaseModel):

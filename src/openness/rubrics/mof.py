@@ -21,80 +21,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from typing import Any
 
 from openness.errors import UsageError
 from openness.readers import YamlError, load_all, read
+from openness.report import ComponentState, ComponentStatus, LicenseSource, MofResult
 from openness.rubrics.mof_spec import (
     ComponentRule,
-    ContentType,
     LicenseTable,
     MofSpec,
     license_table,
     mof_spec,
 )
 
-ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
-LicenseSource = Literal["component", "global", "distribution"]
-
 # The licence of a component present whose licence could not be determined.
 UNDETERMINED = "NOASSERTION"
 # Where a draft names the components whose presence could not be determined.
 EXTENSION = "x-openness"
 _LICENSE_SUFFIX = re.compile(r"(?<![\s-])[\s-]+licen[cs]e$")  # a run's start only: linear
-
-
-# --- the result -----------------------------------------------------------------------------
-
-
-class ComponentStatus(BaseModel):
-    """One of the 17 components: its status and the licence behind it."""
-
-    model_config = ConfigDict(
-        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
-    )
-
-    id: int
-    name: str
-    type: ContentType
-    class_: int = Field(
-        serialization_alias="class", validation_alias=AliasChoices("class", "class_")
-    )
-    required: bool
-    status: ComponentState
-    license: str | None = Field(
-        serialization_alias="licence",  # the JSON key of schema 1
-        validation_alias=AliasChoices("licence", "license"),
-        description="The licence the status was decided on.",
-    )
-    declared: str | None = Field(
-        default=None, description="The value as written, when normalisation changed it."
-    )
-    source: LicenseSource | None = Field(
-        default=None, description="component, the global licence of its type, or distribution."
-    )
-    stands_in_for: str | None = None
-    reason: str
-    evidence: str | None = Field(default=None, description="What showed the component, if found.")
-
-
-class MofResult(BaseModel):
-    model_config = ConfigDict(
-        serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
-    )
-
-    name: str | None
-    class_: int | None = Field(
-        serialization_alias="class",
-        validation_alias=AliasChoices("class", "class_"),
-        description="1, 2, 3 or None.",
-    )
-    label: str
-    progress: dict[int, float] = Field(description="Per class, in percent, unrounded.")
-    normalised: bool
-    components: list[ComponentStatus]
 
 
 # --- loading --------------------------------------------------------------------------------

@@ -12,13 +12,9 @@ from typing import Any
 
 from openness.license.analysis import LicenseAnalysis
 from openness.license.profiles import knowledge_base
+from openness.report import MofResult
 from openness.rubrics.facts import WEIGHT_SUFFIXES
-from openness.rubrics.mof import (
-    EXTENSION,
-    UNDETERMINED,
-    MofResult,
-    evaluate_mof,
-)
+from openness.rubrics.mof import EXTENSION, UNDETERMINED, evaluate_mof
 from openness.rubrics.mof_spec import license_table, mof_spec
 from openness.sources.evidence import Evidence
 

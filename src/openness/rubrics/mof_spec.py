@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.data import packaged
 from openness.readers import load
-
-ContentType = Literal["code", "data", "document"]
+from openness.report import ContentType
 
 
 class ComponentRule(BaseModel):

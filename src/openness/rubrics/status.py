@@ -1,6 +1,6 @@
 """Criterion statuses and rubric verdicts: the one place that lists them and what they mean.
 
-A new status is one entry in `Status` and one in `STATUSES`: the engine derives verdicts from
+A new status is one entry in `report.Status` and one in `STATUSES`: the engine derives verdicts from
 the table and renderers colour by tone, so neither names a status.
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Status = Literal["met", "not_met", "unknown"]
-Verdict = Literal["pass", "fail", "unknown"]
+from openness.report import Status, Verdict
+
 Tone = Literal["good", "bad", "doubt"]
 
 
