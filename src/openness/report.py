@@ -46,6 +46,16 @@ class Citation(BaseModel):
         return self.source + (f":{self.line}" if self.line else "")
 
 
+class SourceUse(BaseModel):
+    """One source an audit used: where, how old, and whether its facts were seen or inferred."""
+
+    kind: SourceKind
+    location: str | None = Field(description="Endpoint URL, folder or file (no credentials).")
+    as_of: str | None = Field(description="When that source's data was obtained (ISO 8601).")
+    facts: Literal["observed", "inferred"] = "observed"
+    note: str | None = None
+
+
 class ModelInfo(BaseModel):
     id: str
     revision: str | None
@@ -53,6 +63,9 @@ class ModelInfo(BaseModel):
     retrieved_at: str
     gated: Gating
     base_models: list[str]
+    sources: list[SourceUse] = Field(
+        default_factory=list, description="Every source used for this model, in order of use."
+    )
 
     def provenance(self) -> str:
         """Where the evidence came from and how old it is, for people."""
@@ -90,6 +103,22 @@ class Clause(BaseModel):
     summary: str
     evidence: Citation
     inherited_from: str | None = Field(default=None, description="Ancestor repo it comes from.")
+    condition: str | None = Field(
+        default=None, description="The condition the clause applies under, quoted, if any."
+    )
+
+
+class Access(BaseModel):
+    """How the files are obtained, which is not the licence: the Hub's access gate."""
+
+    gated: Gating
+    approval: Literal["none", "automatic", "manual"] | None = None
+    personal_data: list[str] = Field(
+        default_factory=list, description="What the gate's form asks for (extra_gated_fields)."
+    )
+    prompt: str | None = Field(default=None, description="The gate's prompt, quoted.")
+    eu_disallowed: bool | None = None
+    evidence: list[Citation] = Field(default_factory=list)
 
 
 class LineageEntry(BaseModel):
@@ -143,6 +172,11 @@ class Audit(BaseModel):
     rubrics: Rubrics
     summary: str
     warnings: list[str]
+    access: Access | None = Field(default=None, description="The Hub's access gate, if known.")
+    conditional_clauses: list[Clause] = Field(
+        default_factory=list,
+        description="Clauses whose condition this model does not meet (notes, not restrictions).",
+    )
 
 
 class ToolInfo(BaseModel):
