@@ -85,6 +85,20 @@ def profile_for(slug: str) -> str:
 
 
 @needs_corpus
+def test_every_corpus_text_has_a_fingerprint() -> None:
+    slugs = {path.stem for path in CORPUS.glob("*.txt")}
+    assert set(fingerprints().references) == slugs
+
+
+@needs_corpus
+@pytest.mark.parametrize("slug", sorted(path.stem for path in CORPUS.glob("*.txt")))
+def test_every_corpus_text_is_identified_as_its_profile(slug: str) -> None:
+    found = identify_text(corpus_text(slug))
+    assert found.profile_id == profile_for(slug)
+    assert found.match == ("concatenated" if slug == "llama-3-community" else "exact")
+
+
+@needs_corpus
 @pytest.mark.parametrize("slug", ["mit", "deepseek-r1-mit", "apache-2.0", "llama-3.1-community"])
 def test_known_licenses_are_identified_exactly(slug: str) -> None:
     found = identify_text(corpus_text(slug))

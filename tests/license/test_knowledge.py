@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -128,16 +129,45 @@ def test_every_corpus_text_belongs_to_one_profile(profiles: list[LicenseProfile]
     assert {slug: ids for slug, ids in owners.items() if len(ids) > 1} == {}
 
 
-def test_withheld_texts_carry_no_clauses(profiles: list[LicenseProfile]) -> None:
-    """Evaluation licences are left to the clause detector."""
+# Kinds a profile lists beyond the corpus labels, each plainly in the licence text.
+BEYOND_LABELS = {
+    # the use restrictions must be written into downstream terms (section 5(a))
+    ("tencent-hunyuan-community", "downstream-restrictions"),
+}
+INTERNAL_WORDS = re.compile(r"evaluation set|corpus|withheld|held[- ]out", re.IGNORECASE)
+
+
+def test_profiles_hold_every_labelled_clause(profiles: list[LicenseProfile]) -> None:
+    """A corpus text's profile lists exactly the clause kinds its text is labelled with."""
     manifest = yaml.safe_load((_shared(CORPUS) / "MANIFEST.yaml").read_text(encoding="utf-8"))
-    withheld = {
-        entry["slug"] for entry in manifest["licenses"] if entry.get("clauses") == "withheld"
-    }
+    owner = {slug: p for p in profiles for slug in p.reference_texts}
+    for entry in manifest["licenses"]:
+        profile = owner[entry["slug"]]
+        labelled = {clause["kind"] for clause in entry["clauses"] or []}
+        profiled = {clause.kind for clause in profile.clauses}
+        assert profile.clauses_profiled, profile.id
+        assert labelled <= profiled, (profile.id, sorted(labelled - profiled))
+        beyond = {(profile.id, kind) for kind in profiled - labelled}
+        assert beyond <= BEYOND_LABELS, sorted(beyond)
+
+
+def test_profiled_licences_name_the_policies_they_bind_to(profiles: list[LicenseProfile]) -> None:
+    by_id = {profile.id: profile for profile in profiles}
+    for licence, policy in [
+        ("stability-ai-community", "stability-ai-aup"),
+        ("grok2-community", "xai-aup"),
+        ("databricks-open-model-license", "databricks-open-model-aup"),
+        ("tii-falcon-license-2024-12", "tii-falcon-aup-2024-12"),
+        ("falcon-180b-tii-license-1.0", "falcon-180b-aup"),
+    ]:
+        assert by_id[licence].incorporates == [policy]
+
+
+def test_user_facing_text_has_no_internal_words(profiles: list[LicenseProfile]) -> None:
     for profile in profiles:
-        if withheld & set(profile.reference_texts):
-            assert not profile.clauses, profile.id
-            assert not profile.clauses_profiled, profile.id
+        texts = [profile.name, profile.summary, *profile.aliases]
+        texts += [clause.summary for clause in profile.clauses]
+        assert not [text for text in texts if INTERNAL_WORDS.search(text)], profile.id
 
 
 @pytest.mark.parametrize(
@@ -151,6 +181,10 @@ def test_withheld_texts_carry_no_clauses(profiles: list[LicenseProfile]) -> None
         ("deepseek", "deepseek-license-v1"),
         ("GPL-3.0-only", "gpl-3.0"),
         ("Llama 3.1 Community License", "llama3.1"),
+        ("stabilityai-ai-community", "stability-ai-community"),
+        ("qwen", "qwen"),
+        ("falcon-180b-tii-license-1.0", "falcon-180b-tii-license-1.0"),
+        ("c-uda", "c-uda"),
     ],
 )
 def test_find_resolves_common_terms(term: str, expected: str) -> None:
