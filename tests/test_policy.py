@@ -16,6 +16,7 @@ from openness.audit import Auditor
 from openness.errors import UsageError
 from openness.policy import Policy, evaluate, parse_policy, preset
 from openness.report import Audit, Rubrics
+from openness.sources.evidence import Gating
 
 pytestmark = pytest.mark.usefixtures("hf_env")
 ACME_LICENSE = """ACME MODEL LICENCE
@@ -243,3 +244,47 @@ def test_bad_rubric_keys_name_the_line(text: str, says: str) -> None:
     with pytest.raises(UsageError) as raised:
         policy(text)
     assert str(raised.value).startswith(says)
+
+
+# --- access: the Hub's gate, not the licence -------------------------------------------------
+
+
+def test_osi_and_permissive_pass_a_gated_apache_model_with_a_warning_for_the_gate() -> None:
+    audit = Auditor(offline=True).audit("mistralai/Mistral-7B-v0.1")
+    for name in ("osi", "permissive"):
+        result = evaluate(preset(name), audit)
+        assert result.passed, name
+        assert [(v.rule, v.severity) for v in result.violations] == [("gated", "warn")]
+
+
+def gate(audit: Audit, gated: Gating) -> Audit:
+    """The audit of a local folder (gate unknown) as if the Hub had reported `gated`."""
+    assert audit.access is not None
+    approval = {False: "none", "auto": "automatic", "manual": "manual"}[gated]
+    access = audit.access.model_copy(update={"gated": gated, "approval": approval})
+    model = audit.model.model_copy(update={"gated": gated})
+    return audit.model_copy(update={"access": access, "model": model})
+
+
+def test_access_rules_name_what_the_gate_asks(tmp_path: Path) -> None:
+    card = ("license: mit\nextra_gated_fields:\n  Name: text\n  I agree: checkbox\n"
+            "extra_gated_eu_disallowed: true")  # fmt: skip
+    audit = gate(audit_folder(tmp_path / "m", card), "manual")
+    strict = policy("access: {manual_approval: fail, personal_data: fail, eu_disallowed: fail}")
+    assert failed_rules(strict, audit) == {
+        "access-manual-approval", "access-personal-data", "access-eu-disallowed"}  # fmt: skip
+    personal = next(v for v in evaluate(strict, audit).violations if v.rule.endswith("data"))
+    assert personal.message == "the gate asks for personal data: Name"
+    assert failed_rules(policy("gated: ignore"), audit) == set()
+
+
+def test_an_ungated_model_owes_nothing_to_the_access_rules(tmp_path: Path) -> None:
+    audit = gate(
+        audit_folder(tmp_path / "m", "license: mit\nextra_gated_eu_disallowed: true"), False
+    )
+    assert evaluate(policy("access: {eu_disallowed: fail}\ngated: fail"), audit).violations == []
+
+
+def test_an_unknown_access_key_names_the_line() -> None:
+    with pytest.raises(UsageError, match=r"p.yml:2: access.approval: Extra inputs"):
+        policy("gated: warn\naccess: {approval: fail}")

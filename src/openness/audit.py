@@ -7,6 +7,7 @@ import time
 
 from openness.errors import OpennessError
 from openness.inputs.target import parse_target
+from openness.license.access import access_of
 from openness.license.analysis import LicenseAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
 from openness.report import Audit, ModelInfo, Rubrics
@@ -38,10 +39,11 @@ def audit_evidence(
         license.report.conflicts += lineage.conflicts
     license.lineage_gaps = lineage.gaps
     facts = compute_facts(evidence, license)
+    access = access_of(evidence)
     rubrics = Rubrics(
         mof=evaluate_evidence(evidence, license),
         **{
-            rubric_id: evaluate(spec, license.clauses, facts)
+            rubric_id: evaluate(spec, license.clauses, facts, access)
             for rubric_id, spec in registry.registry().pass_fail.items()
         },
     )
@@ -56,6 +58,8 @@ def audit_evidence(
         ),
         license=license.report,
         clauses=license.clauses,
+        conditional_clauses=license.conditional,
+        access=access,
         lineage=lineage.entries,
         rubrics=rubrics,
         summary=summarise(license, rubrics, facts["weights_present"].value),

@@ -99,6 +99,16 @@ class Rubrics(BaseModel):
         return self.__pydantic_extra__.get(rubric_id, "any")
 
 
+class AccessRules(BaseModel):
+    """What the Hub's access gate may ask, beyond being gated at all (`gated:`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manual_approval: Action = "ignore"
+    personal_data: Action = "ignore"
+    eu_disallowed: Action = "ignore"
+
+
 class Waiver(BaseModel):
     """A human decision: accept a model (at a revision, with a given LICENSE text) until a date."""
 
@@ -120,6 +130,7 @@ class Policy(BaseModel):
     clauses: Clauses = Field(default_factory=Clauses)
     rubrics: Rubrics = Field(default_factory=Rubrics)
     gated: Action = "ignore"
+    access: AccessRules = Field(default_factory=AccessRules)
     unknown_license: Action = "warn"
     conflicts: Action = "warn"
     inherited_clauses: Literal["same", "warn", "ignore"] = "same"
@@ -296,6 +307,32 @@ def _clause_violations(policy: Policy, audit: Audit) -> list[Violation]:
     return found
 
 
+def _access_violations(policy: Policy, audit: Audit) -> list[Violation]:
+    """The gate (`gated`) and what it asks (`access`); access is not the licence."""
+    access, gated = audit.access, audit.model.gated
+    found = []
+    if gated and policy.gated != "ignore":
+        found.append(Violation(rule="gated", severity=policy.gated,
+                               evidence=access.evidence[:1] if access else [],
+                               message=f"downloads are gated ({gated})"))  # fmt: skip
+    if access is None or gated is False:
+        return found
+    rules = policy.access
+    asked = [
+        ("access-manual-approval", rules.manual_approval, access.approval == "manual",
+         "downloads need the publisher's approval"),
+        ("access-personal-data", rules.personal_data, bool(access.personal_data),
+         "the gate asks for personal data: " + ", ".join(access.personal_data)),
+        ("access-eu-disallowed", rules.eu_disallowed, access.eu_disallowed is True,
+         "the gate refuses requests from the EU"),
+    ]  # fmt: skip
+    for rule, action, applies, message in asked:
+        if applies and action != "ignore":
+            found.append(Violation(rule=rule, severity=action, message=message,
+                                   evidence=access.evidence))  # fmt: skip
+    return found
+
+
 def _waiver(policy: Policy, audit: Audit, today: date) -> tuple[Waiver | None, list[str]]:
     notes = []
     for waiver in policy.waivers:
@@ -323,10 +360,8 @@ def evaluate(policy: Policy, audit: Audit, today: date | None = None) -> ModelRe
         *_license_violations(policy, audit),
         *_clause_violations(policy, audit),
         *_rubric_violations(policy, audit),
+        *_access_violations(policy, audit),
     ]
-    if audit.model.gated and policy.gated != "ignore":
-        gate = f"downloads are gated ({audit.model.gated})"
-        violations.append(Violation(rule="gated", severity=policy.gated, message=gate))
     if audit.license.conflicts and policy.conflicts != "ignore":
         violations.append(Violation(rule="license-conflict", severity=policy.conflicts,
                                     message="; ".join(audit.license.conflicts)))  # fmt: skip

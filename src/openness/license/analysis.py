@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from openness.license.clauses import detect_clauses
+from openness.license.clauses import clause_conditions, detect_clauses
+from openness.license.conditions import split
 from openness.license.identify import identify_text
 from openness.license.names import Resolved, from_profile, resolve
 from openness.license.profiles import knowledge_base
@@ -37,6 +38,7 @@ class LicenseAnalysis:
     warnings: list[str] = field(default_factory=list)
     unknown_because: str | None = None
     lineage_gaps: list[str] = field(default_factory=list)
+    conditional: list[Clause] = field(default_factory=list)  # conditions the model does not meet
 
 
 def _as_text(value: Any) -> str | None:
@@ -88,6 +90,7 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
     files: list[LicenseFile] = []
     candidates: list[Candidate] = []
     clauses: dict[str, Clause] = {}
+    limits: dict[str, str] = {}  # clause kind -> the condition it is limited to
     profiled: list[str] = []
     unread = list(evidence.unread)
     for text_file in evidence.texts:
@@ -110,14 +113,17 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
             )
         )
         for hit in hits:
-            clauses.setdefault(
-                hit.kind,
-                Clause(
-                    kind=hit.kind,
-                    summary=hit.summary,
-                    evidence=Citation(source=hit.source, line=hit.line, quote=hit.quote),
-                ),
+            if hit.kind in clauses and (hit.condition or hit.kind not in limits):
+                continue  # the first statement counts, an unconditional one over any other
+            clauses[hit.kind] = Clause(
+                kind=hit.kind,
+                summary=hit.summary,
+                evidence=Citation(source=hit.source, line=hit.line, quote=hit.quote),
+                condition=hit.condition_quote,
             )
+            limits.pop(hit.kind, None)
+            if hit.condition:
+                limits[hit.kind] = hit.condition
         profile = kb.get(found.profile_id) if found.profile_id else None
         if found.match in ("exact", "concatenated") and profile:
             profiled += [profile.id, *found.also]
@@ -143,16 +149,12 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
     conclusion = chosen.resolved if chosen else None
     if conclusion and conclusion.profile and conclusion.id not in profiled:
         profiled.append(conclusion.id)
-    _add_profile_clauses(clauses, profiled)  # what is known binds even when more is unknown
+    _add_profile_clauses(clauses, limits, profiled)  # known terms bind even when more is unknown
     unknown_because = _unread_reason(unread)
     if unknown_because:  # terms we could not read may say anything: no conclusion
         chosen = conclusion = None
-    if evidence.gated and "gated-acceptance" not in clauses:
-        clauses["gated-acceptance"] = Clause(
-            kind="gated-acceptance",
-            summary="Downloading the files requires accepting terms on the Hub first.",
-            evidence=Citation(source="metadata:gated", quote=f"gated: {evidence.gated}"),
-        )
+    ordered = sorted(clauses.values(), key=lambda clause: clause.kind)
+    applying, conditional, notes = split(ordered, limits, evidence)
     report = LicenseReport(
         declared=_as_text(card.get("license")),
         declared_name=_as_text(card.get("license_name")),
@@ -166,11 +168,12 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
     )
     return LicenseAnalysis(
         report=report,
-        clauses=sorted(clauses.values(), key=lambda clause: clause.kind),
+        clauses=applying,
         conclusion=conclusion,
         citation=chosen.citation if chosen else None,
-        warnings=warnings,
+        warnings=[*warnings, *notes],
         unknown_because=unknown_because,
+        conditional=conditional,
     )
 
 
@@ -245,8 +248,11 @@ def _conflicts(
     return conflicts
 
 
-def _add_profile_clauses(clauses: dict[str, Clause], profile_ids: list[str]) -> None:
-    """Clauses the knowledge base knows for the identified licences, not found in any text."""
+def _add_profile_clauses(
+    clauses: dict[str, Clause], limits: dict[str, str], profile_ids: list[str]
+) -> None:
+    """Clauses the knowledge base knows for the identified licences, not found in any text,
+    with the conditions their profiles limit them to."""
     kb = knowledge_base()
     seen: set[str] = set()
     queue = list(profile_ids)
@@ -257,11 +263,14 @@ def _add_profile_clauses(clauses: dict[str, Clause], profile_ids: list[str]) -> 
         seen.add(profile.id)
         queue.extend(profile.incorporates)
         for known in profile.clauses:
-            clauses.setdefault(
-                known.kind,
-                Clause(
-                    kind=known.kind,
-                    summary=known.summary,
-                    evidence=Citation(source=f"profile:{profile.id}", quote=_quote(known.summary)),
-                ),
+            if known.kind in clauses:
+                continue
+            condition = clause_conditions()[known.condition] if known.condition else None
+            clauses[known.kind] = Clause(
+                kind=known.kind,
+                summary=known.summary,
+                evidence=Citation(source=f"profile:{profile.id}", quote=_quote(known.summary)),
+                condition=condition.summary if condition else None,
             )
+            if known.condition:
+                limits[known.kind] = known.condition

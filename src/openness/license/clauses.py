@@ -3,12 +3,15 @@
 Each clause kind has regular expressions written against legal wording, never product or
 licensor names, so that they keep working on renamed or unknown licences. Patterns run over
 the normalised text (one line, no markup), so they also match across hard line breaks; each hit
-is reported on its original line, with a short quote from that line.
+is reported on its original line, with a short quote from that line. A rule may name
+conditions (`conditions:` in the same file) that limit a clause, such as "multimodal models":
+a hit whose sentence states one carries it, quoted, unless the kind is also found without one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any
 
@@ -33,6 +36,25 @@ def _lower_case(patterns: list[str]) -> list[str]:
     return patterns
 
 
+class Condition(BaseModel):
+    """A condition a clause may be limited to: how a text states it, which models meet it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    summary: str
+    patterns: Annotated[list[str], AfterValidator(_lower_case)]
+    met_by: list[str] = Field(description="Pipeline tags or Hub tags that meet it.")
+    unmet_by: list[str] = Field(description="Pipeline tags or Hub tags that rule it out.")
+    _searches: list[re.Pattern[str]] = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._searches = [re.compile(pattern) for pattern in self.patterns]
+
+    @property
+    def searches(self) -> list[re.Pattern[str]]:
+        return self._searches
+
+
 class ClauseRule(BaseModel):
     """How one clause kind is recognised (patterns in lower case: they run on lower-cased text)."""
 
@@ -46,6 +68,9 @@ class ClauseRule(BaseModel):
     superseded_by: list[str] = Field(
         default_factory=list, description="Kinds that make this one redundant when found."
     )
+    conditions: list[str] = Field(
+        default_factory=list, description="Conditions that may limit the clause, by name."
+    )
     _searches: list[tuple[re.Pattern[str], bool]] = PrivateAttr()
     _vetoes: list[re.Pattern[str]] = PrivateAttr()
 
@@ -58,9 +83,12 @@ class ClauseRule(BaseModel):
         ]
         self._vetoes = [re.compile(pattern) for pattern in self.unless]
 
-    def first_match(self, text: str) -> re.Match[str] | None:
-        """The earliest match in lower-cased `text` that no `unless` pattern voids, preferring
-        operative wording to definitions."""
+    def first_match(
+        self, text: str, also_unless: Sequence[re.Pattern[str]] = ()
+    ) -> re.Match[str] | None:
+        """The earliest match in lower-cased `text` that no `unless` pattern (nor one of
+        `also_unless`) voids, preferring operative wording to definitions."""
+        vetoes = [*self._vetoes, *also_unless]
         best: re.Match[str] | None = None
         in_definition: re.Match[str] | None = None
         for pattern, word_start in self._searches:
@@ -69,8 +97,9 @@ class ClauseRule(BaseModel):
                     break
                 if word_start and found.start() and _is_word(text[found.start() - 1]):
                     continue
-                sentence = _sentence(text, found.start(), found.end())
-                if any(veto.search(sentence) for veto in self._vetoes):
+                start, end = _sentence(text, found.start(), found.end())
+                sentence = text[start:end]
+                if any(veto.search(sentence) for veto in vetoes):
                     continue
                 if not _DEFINITION.search(sentence):
                     best = found
@@ -81,33 +110,68 @@ class ClauseRule(BaseModel):
 
 
 class ClauseHit(BaseModel):
-    """A clause found in a text: its kind, where, and the words that show it."""
+    """A clause found in a text: its kind, where, the words that show it, and any condition
+    (by name, and as the text states it)."""
 
     kind: str
     summary: str
     source: str
     line: int | None
     quote: str
+    condition: str | None = None
+    condition_quote: str | None = None
 
 
 @cache
-def clause_rules() -> dict[str, ClauseRule]:
-    """Clause kind → rule, as shipped in `licenses/clauses.yaml`."""
+def _rule_data() -> tuple[dict[str, ClauseRule], dict[str, Condition]]:
     path = packaged("licenses/clauses.yaml")
     data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)  # shared patterns
     rules = {kind: ClauseRule.model_validate(rule) for kind, rule in data["kinds"].items()}
+    conditions = {
+        name: Condition.model_validate(rule) for name, rule in data.get("conditions", {}).items()
+    }
     for kind, rule in rules.items():
         if unknown := set(rule.superseded_by) - set(rules):
             raise ValueError(f"{path}: {kind} is superseded by unknown kinds {sorted(unknown)}")
-    return rules
+        if unknown := set(rule.conditions) - set(conditions):
+            raise ValueError(f"{path}: {kind} names unknown conditions {sorted(unknown)}")
+    return rules, conditions
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end], bounded to `_CONTEXT` characters either side."""
+def clause_rules() -> dict[str, ClauseRule]:
+    """Clause kind → rule, as shipped in `licenses/clauses.yaml`."""
+    return _rule_data()[0]
+
+
+def clause_conditions() -> dict[str, Condition]:
+    """Condition name → condition, as shipped in `licenses/clauses.yaml`."""
+    return _rule_data()[1]
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence around text[start:end], at most `_CONTEXT` characters either side."""
     left = max(0, start - _CONTEXT)
     before = [found.end() for found in _SENTENCE.finditer(text, left, start)]
     after = _SENTENCE.search(text, end, end + _CONTEXT)
-    return text[before[-1] if before else left : after.start() + 1 if after else end + _CONTEXT]
+    return before[-1] if before else left, after.start() + 1 if after else end + _CONTEXT
+
+
+def _stated_condition(
+    rule: ClauseRule, lowered: str, flat: str, starts: list[int], match: re.Match[str]
+) -> tuple[str, str] | None:
+    """The condition the sentence of `match` limits the clause to, with the words stating it
+    (the part of the sentence and line naming it, up to the next comma)."""
+    start, end = _sentence(lowered, match.start(), match.end())
+    for name in rule.conditions:
+        for search in clause_conditions()[name].searches:
+            found = search.search(lowered, start, end)
+            if found:
+                line_start = starts[line_of(starts, found.start()) - 1]
+                left = max(lowered.rfind(",", start, found.start()) + 1, start, line_start)
+                right = lowered.find(",", found.end(), end)
+                words = flat[left : right if right >= 0 else end].strip(" .;:")
+                return name, words[:QUOTE_LIMIT]
+    return None
 
 
 def _lower(text: str) -> str:
@@ -140,14 +204,19 @@ def _quote(line: str, phrase: str) -> str:
 def detect_clauses(text: str, source: str) -> list[ClauseHit]:
     """Every clause kind the text shows, once each, at its first occurrence."""
     flat, starts = normalise_lines(text)
-    flat = _lower(flat)
+    lowered = _lower(flat)
     lines = strip_control(text).split("\n")
     found: dict[str, ClauseHit] = {}
     rules = clause_rules()
     for kind, rule in rules.items():
-        match = rule.first_match(flat)
+        match = rule.first_match(lowered)
         if match is None:
             continue
+        condition = _stated_condition(rule, lowered, flat, starts, match)
+        if condition:  # the kind may also be stated without the condition
+            limits = [s for name in rule.conditions for s in clause_conditions()[name].searches]
+            plain = rule.first_match(lowered, also_unless=limits)
+            match, condition = (plain, None) if plain else (match, condition)
         line = line_of(starts, match.start())
         found[kind] = ClauseHit(
             kind=kind,
@@ -155,6 +224,8 @@ def detect_clauses(text: str, source: str) -> list[ClauseHit]:
             source=source,
             line=line,
             quote=_quote(lines[line - 1], match.group()),
+            condition=condition[0] if condition else None,
+            condition_quote=condition[1] if condition else None,
         )
     return [
         hit

@@ -20,6 +20,9 @@ class ProfileClause(BaseModel):
 
     kind: str
     summary: str
+    condition: str | None = Field(
+        default=None, description="A condition of `clauses.yaml` the clause is limited to."
+    )
 
 
 class LicenseProfile(BaseModel):

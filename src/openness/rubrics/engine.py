@@ -1,16 +1,20 @@
-"""Evaluate a declarative pass/fail rubric (rubrics/*.yaml) against clauses and facts."""
+"""Evaluate a declarative pass/fail rubric (rubrics/*.yaml) against clauses, facts and the
+access gate."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.report import Clause, Criterion, Rubric, Status
+from openness.report import Access, Clause, Criterion, Rubric, Status
 from openness.rubrics.facts import Fact
 from openness.rubrics.status import verdict_of
 
 
 class CriterionRule(BaseModel):
-    """One criterion: which clause kinds break it, which facts it needs."""
+    """One criterion: which clause kinds break it, which facts it needs, which gates leave it
+    undecided."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -19,6 +23,9 @@ class CriterionRule(BaseModel):
     description: str
     not_met_if_clauses: list[str] = Field(default_factory=list)
     unknown_if_clauses: list[str] = Field(default_factory=list)
+    unknown_if_access: list[Literal["automatic", "manual"]] = Field(
+        default_factory=list, description="Approvals of the access gate that make it unknown."
+    )
     requires: list[str] = Field(default_factory=list, description="False makes it not_met.")
     met_when: list[str] = Field(default_factory=list, description="All must be True to be met.")
 
@@ -36,14 +43,26 @@ class RubricSpec(BaseModel):
     criteria: list[CriterionRule]
 
 
-def evaluate(spec: RubricSpec, clauses: list[Clause], facts: dict[str, Fact]) -> Rubric:
+_APPROVAL_REASONS = {
+    "manual": "downloads need the publisher's approval",
+    "automatic": "downloads need the Hub's gate form to be filled in",
+}
+
+
+def evaluate(
+    spec: RubricSpec, clauses: list[Clause], facts: dict[str, Fact], access: Access | None = None
+) -> Rubric:
     """Each criterion to a status; the verdict is that of the most decisive one (`STATUSES`)."""
-    criteria = [_criterion(rule, clauses, facts) for rule in spec.criteria]
+    criteria = [_criterion(rule, clauses, facts, access) for rule in spec.criteria]
     return Rubric(verdict=verdict_of(c.status for c in criteria), criteria=criteria)
 
 
-def _criterion(rule: CriterionRule, clauses: list[Clause], facts: dict[str, Fact]) -> Criterion:
-    def result(status: Status, reason: str, evidence: list[Clause] | list[Fact]) -> Criterion:
+def _criterion(
+    rule: CriterionRule, clauses: list[Clause], facts: dict[str, Fact], access: Access | None
+) -> Criterion:
+    def result(
+        status: Status, reason: str, evidence: list[Clause] | list[Fact] | list[Access]
+    ) -> Criterion:
         citations = [
             citation
             for item in evidence
@@ -64,6 +83,8 @@ def _criterion(rule: CriterionRule, clauses: list[Clause], facts: dict[str, Fact
     if doubtful:
         kinds = ", ".join(dict.fromkeys(clause.kind for clause in doubtful))
         return result("unknown", f"needs a closer look: {kinds}", doubtful)
+    if access and access.approval in rule.unknown_if_access:
+        return result("unknown", _APPROVAL_REASONS[access.approval], [access])
     needed = [facts[name] for name in (*rule.requires, *rule.met_when)]
     missing = [fact for fact in needed if fact.value is not True]
     if missing:
