@@ -25,6 +25,11 @@ Judgement calls, applied the same way to every repo:
   `name-0000[2-7]-...` ranges. Entries the facts mark INFERRED, directories and unparsable names
   are left out. Repos with only a prose note keep the files that note says were seen on the
   repo itself. `files_complete` is true only for an official tree listing kept whole.
+* weights_seen: a listed folder whose shards are described, not named ("ckpt-0/ (770 tensor
+  shards 'tensorNNNNN_000')"), as folder -> that description; shard names are not invented.
+* papers: arXiv id -> title of each BibTeX citation in the card copies beside the facts (a
+  short quoted fact telling the model's own paper from those its card cites); inferred when
+  the copy is GitHub's rather than the Hub card.
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ class ModelFacts(TypedDict):
     arxiv: list[str]
     files: list[FileEntry]
     files_complete: bool
+    weights_seen: dict[str, str]
+    papers: dict[str, str]
     inferred: list[str]
     sources: list[str]
 
@@ -99,6 +106,10 @@ _SHARD_PLACEHOLDER = re.compile(
 )
 _SHARD_RANGE = re.compile(r"^(?P<head>.*)\[(?P<first>\d+)-(?P<last>\d+)\](?P<tail>.*)$")
 _NO_LICENSE = {"", "none", "null", "unknown"}
+_SHARDS = re.compile(r"^\d+ [\w -]*shards? '[\w.-]+'$")
+_BIBTEX = re.compile(r"@\w+\{[^@]*?\n\s*\}", re.S)
+_BIB_TITLE = re.compile(r"\btitle\s*=\s*\{([^{}\n]{1,200})\}", re.I)
+_BIB_ARXIV = re.compile(r"(?:eprint\s*=\s*\{|arxiv\.org/(?:abs|pdf)/|arXiv:)(\d{4}\.\d{4,5})", re.I)
 
 
 def _text(value: object) -> str:
@@ -254,6 +265,34 @@ def repo_files(repo_id: str, seen: dict[str, Any]) -> tuple[list[FileEntry], boo
     return files, whole and not inferred and "note" not in seen, inferred
 
 
+def seen_weights(entries: object) -> dict[str, str]:
+    """Folder -> the weight shards a listing says it holds ("770 tensor shards 'tensorNNNNN_000'")
+    when the files are not named one by one; parts marked INFERRED are left out."""
+    seen: dict[str, str] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        match = re.match(r"^([\w.-]+/)\s*\((.*)\)\s*$", str(entry.get("name", "")))
+        if match is None:
+            continue
+        for part in re.split(r"\s+\+\s+|,\s*", match.group(2)):
+            if _SHARDS.match(part.strip()) and not _INFERRED.search(part):
+                seen[match.group(1)] = part.strip()
+    return seen
+
+
+def card_papers(folder: Path) -> tuple[dict[str, str], bool]:
+    """(arXiv id -> title of each BibTeX citation in the card copies, whether any came from a
+    GitHub copy rather than the Hub card): short quoted facts, no prose."""
+    papers: dict[str, str] = {}
+    copied = False
+    for card in sorted([*folder.glob("README*.md"), *folder.glob("MODEL_CARD*.md")]):
+        for entry in _BIBTEX.findall(card.read_text(encoding="utf-8")):
+            title, arxiv = _BIB_TITLE.search(entry), _BIB_ARXIV.search(entry)
+            if title and arxiv and arxiv.group(1) not in papers:
+                papers[arxiv.group(1)] = title.group(1).strip()
+                copied = copied or ".github" in card.name
+    return papers, copied
+
+
 def _license(
     facts: dict[str, Any], card: dict[str, Any], keywords: frozenset[str]
 ) -> tuple[str | None, str | None, str | None]:
@@ -309,6 +348,8 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
     datasets = [d for d in ([datasets] if isinstance(datasets, str) else datasets) if d]
     arxiv = list(dict.fromkeys(i for item in facts.get("arxiv", []) for i in _ARXIV.findall(item)))
     files, complete, files_inferred = repo_files(repo_id, facts.get("files_seen") or {})
+    weights_seen = seen_weights((facts.get("files_seen") or {}).get("files"))
+    papers, papers_copied = card_papers(folder)
 
     tags = [f"arxiv:{i}" for i in arxiv] + [f"dataset:{d}" for d in datasets]
     tags += [f"base_model:{b}" for b in base_models]
@@ -324,6 +365,8 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         "datasets": bool(datasets) and _flagged(facts, "datasets", _ELSEWHERE),
         "arxiv": bool(arxiv) and _flagged(facts, "arxiv", _ELSEWHERE),
         "files": bool(files) and files_inferred,
+        "weights_seen": bool(weights_seen) and files_inferred,
+        "papers": papers_copied,
     }
     sources = [
         url for item in facts.get("sources", []) for url in _URL.findall(item.get("url", ""))
@@ -341,6 +384,8 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         "arxiv": arxiv,
         "files": files,
         "files_complete": complete,
+        "weights_seen": weights_seen,
+        "papers": papers,
         "inferred": [field for field, flagged in inferred.items() if flagged],
         "sources": list(dict.fromkeys(sources)),
     }
@@ -379,7 +424,8 @@ def build(corpus: Path) -> Snapshot:
         f"Public facts about {len(models)} well-known Hugging Face model repos, for offline "
         "audits: licence keyword (license: other + license_name for licences the Hub has no "
         "keyword for), gating, machine tags, base models, datasets, arXiv ids, file names and "
-        "sizes, and the pages they were read from. No licence texts or card prose. "
+        "sizes, weight shards described but not named, the titles of the card's own BibTeX "
+        "citations, and the pages they were read from. No licence texts or card prose. "
         "as_of is the newest date parsed from the sources of these facts "
         f"({dated}: {where}); the Hub pages themselves were read from stored copies whose "
         "crawl dates are unknown, so individual facts may be older. 'inferred' lists the fields "

@@ -12,6 +12,10 @@ from typing import Any
 
 import pytest
 
+from openness.audit import audit_evidence
+from openness.sources import snapshot as bundled
+from openness.sources.evidence import Evidence
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "src" / "openness" / "data" / "snapshot.json"
 BUILD_SCRIPT = ROOT / "scripts" / "build_snapshot.py"
@@ -21,7 +25,8 @@ TEXT_LISTS = ("tags", "base_model", "datasets", "arxiv", "inferred", "sources")
 MACHINE_TAG_PREFIXES = ("license:", "arxiv:", "dataset:", "base_model:")
 FIELDS = {
     "license", "license_name", "license_link", "gated", "pipeline_tag", "library_name", "tags",
-    "base_model", "datasets", "arxiv", "files", "files_complete", "inferred", "sources",
+    "base_model", "datasets", "arxiv", "files", "files_complete", "weights_seen", "papers",
+    "inferred", "sources",
 }  # fmt: skip
 
 
@@ -63,6 +68,8 @@ def test_every_model_has_the_required_fields(models: dict[str, dict[str, Any]]) 
             assert all(isinstance(item, str) for item in facts[key]), (repo_id, key)
         assert facts["gated"] in (False, "auto", "manual", None), repo_id
         assert isinstance(facts["files_complete"], bool), repo_id
+        for key in ("weights_seen", "papers"):
+            assert all(isinstance(v, str) and len(v) <= 200 for v in facts[key].values()), repo_id
         assert set(facts["inferred"]) <= FIELDS, repo_id
         for entry in facts["files"]:
             assert set(entry) == {"path", "size"}, repo_id
@@ -158,3 +165,52 @@ def test_build_is_reproducible(shared_dir: Path) -> None:
 )
 def test_parse_size(text: str | None, expected: int | None) -> None:
     assert _build_script().parse_size(text) == expected
+
+
+@pytest.mark.parametrize(
+    "repo_id",
+    [
+        "allenai/OLMo-2-1124-7B", "google-t5/t5-base", "microsoft/phi-2",
+        "deepseek-ai/DeepSeek-V3",
+    ],
+)  # fmt: skip
+def test_partial_snapshot_lists_leave_weights_unknown(repo_id: str) -> None:
+    audit = audit_evidence(_snapshot_evidence(repo_id))
+    assert audit.rubrics.osaid.verdict != "fail"
+    study = next(c for c in audit.rubrics.osaid.criteria if c.id == "osaid-study")
+    weights = next(c for c in audit.rubrics.mof.components if c.name == "Model parameters (Final)")
+    assert study.status == weights.status == "unknown"
+    assert weights.reason == "the file list is partial and names no weight files"
+    assert weights.reason in study.reason
+
+
+def test_grok_shards_described_in_the_snapshot_are_weights() -> None:
+    evidence = _snapshot_evidence("xai-org/grok-1")
+    assert evidence.weights_declared == {"ckpt-0/": "770 tensor shards 'tensorNNNNN_000'"}
+    audit = audit_evidence(evidence)
+    study = next(c for c in audit.rubrics.osaid.criteria if c.id == "osaid-study")
+    assert study.status == "met" and study.evidence[0].source == "ckpt-0/"
+    weights = next(c for c in audit.rubrics.mof.components if c.name == "Model parameters (Final)")
+    assert weights.status == "included" and weights.evidence == "ckpt-0/"
+
+
+def test_llama_research_paper_is_not_the_carbon_footprint_paper() -> None:
+    audit = audit_evidence(_snapshot_evidence("meta-llama/Llama-3.1-8B"))
+    paper = next(c for c in audit.rubrics.mof.components if c.name == "Research paper")
+    assert paper.status == "unknown" and paper.evidence is None
+    assert "2204.05149" in paper.reason and "own" in paper.reason
+
+
+def test_deepseek_v3_paper_is_its_technical_report(models: dict[str, dict[str, Any]]) -> None:
+    assert models["deepseek-ai/DeepSeek-V3"]["papers"] == {
+        "2412.19437": "DeepSeek-V3 Technical Report"
+    }
+    audit = audit_evidence(_snapshot_evidence("deepseek-ai/DeepSeek-V3"))
+    paper = next(c for c in audit.rubrics.mof.components if c.name == "Research paper")
+    assert paper.evidence == 'arxiv:2412.19437 "DeepSeek-V3 Technical Report"'
+
+
+def _snapshot_evidence(repo_id: str) -> Evidence:
+    evidence = bundled.fetch(repo_id)
+    assert evidence is not None
+    return evidence

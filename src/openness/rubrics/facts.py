@@ -19,7 +19,10 @@ WEIGHT_SUFFIXES = {
     ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5",
     ".msgpack", ".tflite", ".mlmodel", ".pdparams", ".nemo", ".npz",
 }  # fmt: skip
-_TRAINING_CODE = re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*\.py$", re.IGNORECASE)
+# Suffix-less shards inside a checkpoint folder: `ckpt-0/tensor00000_000`, `checkpoint/shard_3`.
+_SHARD = re.compile(r"(^|/)(ckpt|checkpoints?)[^/]*/(?:[^/]+/)*[^/.\d]*\d[^/.]*$", re.IGNORECASE)
+CODE = re.compile(r"\.(py|ipynb|sh|cu|cpp|rs|js|ts)$", re.IGNORECASE)
+_TRAINING_CODE = re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*$", re.IGNORECASE)
 # `[^\n]*`, not `\s*.*`: two runs that both take spaces (or cross lines) make a long line quadratic.
 _DATA_HEADING = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?|data)\b", re.IGNORECASE | re.M)
 _CODE_LINK = re.compile(r"https?://(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
@@ -59,18 +62,42 @@ def _consistent(license: LicenseAnalysis) -> Fact:
     return Fact(True, "no conflicting licence evidence found")
 
 
-def _weights(evidence: Evidence) -> Fact:
+def files_complete(evidence: Evidence) -> bool:
+    """Whether the file list is the whole repo: only then does a file's absence count."""
+    return evidence.files is not None and evidence.files_complete is True
+
+
+def is_weight_file(path: str) -> bool:
+    return PurePosixPath(path).suffix.lower() in WEIGHT_SUFFIXES or bool(_SHARD.search(path))
+
+
+def is_training_code(path: str) -> bool:
+    return bool(CODE.search(path) and _TRAINING_CODE.search(path))
+
+
+def _partial(evidence: Evidence) -> str:
     if evidence.files is None:
-        return Fact(None, "the repo's file list is not known")
-    for file in evidence.files:
-        if PurePosixPath(file.path).suffix.lower() in WEIGHT_SUFFIXES:
+        return "the repo's file list is not known"
+    return "the file list is partial"
+
+
+def _weights(evidence: Evidence) -> Fact:
+    for file in evidence.files or []:
+        if is_weight_file(file.path):
             return Fact(True, "weight files are published", [Citation(source=file.path)])
-    return Fact(False, "no weight files in the repo")
+    declared = next(iter(evidence.weights_declared.items()), None)
+    if declared:
+        where, what = declared
+        cited = Citation(source=where, quote=what[:200])
+        return Fact(True, f"weights are published ({where}: {what[:80]})", [cited])
+    if not files_complete(evidence):
+        return Fact(None, f"{_partial(evidence)} and names no weight files")
+    return Fact(False, "no weight files in the repo's complete file list")
 
 
 def _training_code(evidence: Evidence) -> Fact:
     for file in evidence.files or []:
-        if _TRAINING_CODE.search(file.path):
+        if is_training_code(file.path):
             return Fact(True, "training code is in the repo", [Citation(source=file.path)])
     link = _CODE_LINK.search(evidence.card_text or "")
     if link:

@@ -7,37 +7,45 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 from openness.license.analysis import LicenseAnalysis
 from openness.license.profiles import knowledge_base
 from openness.report import MofResult
-from openness.rubrics.facts import WEIGHT_SUFFIXES
+from openness.rubrics.facts import CODE, FACTS, Fact, files_complete
 from openness.rubrics.mof import EXTENSION, UNDETERMINED, evaluate_mof
 from openness.rubrics.mof_spec import license_table, mof_spec
+from openness.rubrics.papers import Papers, papers
 from openness.sources.evidence import Evidence
 
 _NOT_IN_REF = re.compile(r"[^A-Za-z0-9.-]")  # what a LicenseRef id may not hold
-_CODE = re.compile(r"\.(py|ipynb|sh|cu|cpp|rs|js|ts)$", re.IGNORECASE)
 _ROLE = {
-    "Training code": re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*$", re.I),
     "Evaluation code": re.compile(r"(^|/)(eval|evaluate|benchmark)[^/]*$", re.I),
     "Data preprocessing code": re.compile(r"(^|/)(preprocess|prepare_data|tokeni[sz]e_data)", re.I),
     "Inference code": re.compile(r"(^|/)(infer|inference|generate|predict|run|demo)[^/]*$", re.I),
 }  # fmt: skip
 _CHECKPOINT = re.compile(r"(^|/)(checkpoint|step|ckpt)[-_]?\d+", re.IGNORECASE)
 _DATA_SECTION = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?)\b", re.IGNORECASE | re.M)
+# The components a fact also decides: the MOF and the pass/fail rubrics read the same facts.
+_FACT_OF = {
+    "Model parameters (Final)": "weights_present",
+    "Training code": "training_code_published",
+    "Data card": "data_information_published",
+    "Datasets": "data_information_published",
+}
+_FACT_FUNCTIONS = {name: FACTS[name] for name in set(_FACT_OF.values())}
 
 
-def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
+def _found(
+    evidence: Evidence, facts: dict[str, Fact], paper: Papers
+) -> dict[str, tuple[str, bool]]:
     """Component name -> (what showed it, whether its licence is the repo's licence)."""
     files = [file.path for file in evidence.files or []]
     found: dict[str, tuple[str, bool]] = {}
-    weights = [f for f in files if PurePosixPath(f).suffix.lower() in WEIGHT_SUFFIXES]
-    if weights:
-        found["Model parameters (Final)"] = (weights[0], True)
-    code = [f for f in files if _CODE.search(f)]
+    for component, name in _FACT_OF.items():
+        if facts[name].value and facts[name].evidence and component != "Datasets":
+            found[component] = (facts[name].evidence[-1].source, True)
+    code = [f for f in files if CODE.search(f)]
     if "config.json" in files or code:
         found["Model architecture"] = ("config.json" if "config.json" in files else code[0], True)
     if "config.json" in files:
@@ -46,7 +54,7 @@ def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
         found["Model card"] = ("README.md", True)
     if evidence.card_data.get("model-index") or evidence.card_data.get("eval_results"):
         found["Evaluation results"] = ("card:model-index", True)
-    if _DATA_SECTION.search(evidence.card_text or ""):
+    if "Data card" not in found and _DATA_SECTION.search(evidence.card_text or ""):
         found["Data card"] = ("README.md training-data section", True)
     for name, pattern in _ROLE.items():
         match = next((f for f in code if pattern.search(f)), None)
@@ -57,9 +65,35 @@ def _found(evidence: Evidence) -> dict[str, tuple[str, bool]]:
         found["Model parameters (Intermediate)"] = (checkpoints[0], True)
     if evidence.datasets:
         found["Datasets"] = ("card:datasets " + ", ".join(evidence.datasets)[:150], False)
-    if evidence.arxiv_ids:
-        found["Research paper"] = ("arxiv:" + ", ".join(evidence.arxiv_ids), False)
+    if paper.own:
+        shown = f"arxiv:{paper.own}" + (f' "{paper.title[:80]}"' if paper.title else "")
+        if paper.cited:
+            shown += "; cited, not the model's: " + ", ".join(paper.cited)[:100]
+        found["Research paper"] = (shown, False)
     return found
+
+
+def _undetermined(
+    evidence: Evidence, facts: dict[str, Fact], paper: Papers, found: dict[str, tuple[str, bool]]
+) -> dict[str, str]:
+    """Component name -> why it is neither found nor ruled out."""
+    complete = files_complete(evidence)
+    why: dict[str, str] = {}
+    for rule in mof_spec().components:
+        name = rule.name
+        fact = facts.get(_FACT_OF.get(name, ""))
+        if name in found:
+            continue
+        if fact is not None and fact.value is None:
+            why[name] = fact.reason
+        elif name == "Research paper" and paper.seen:
+            cited = ", ".join(paper.cited)[:150]
+            why[name] = (
+                f"no arXiv id is shown to be the model's own paper (cited or only tagged: {cited})"
+            )
+        elif not complete and fact is None:
+            why[name] = "the repo's file list is incomplete"
+    return why
 
 
 def mof_license(profile_id: str | None, spdx_id: str | None) -> str:
@@ -100,27 +134,32 @@ def mof_document(
     }
 
 
+def _judged(
+    evidence: Evidence, license: LicenseAnalysis
+) -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
+    facts = {name: compute(evidence, license) for name, compute in _FACT_FUNCTIONS.items()}
+    paper = papers(evidence)
+    found = _found(evidence, facts, paper)
+    return found, _undetermined(evidence, facts, paper, found)
+
+
 def mof_release(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Any]:
-    """The MOF document drafted from the evidence; with an incomplete file list, what was not
-    found is undetermined rather than missing."""
+    """The MOF document drafted from the evidence; what was neither found nor ruled out (the
+    facts unknown, the file list incomplete) is undetermined rather than missing."""
     conclusion = license.conclusion
     name = mof_license(conclusion.id, conclusion.spdx_id) if conclusion else UNDETERMINED
-    found = _found(evidence)
+    found, undetermined = _judged(evidence, license)
     listed = [
         (component, what, name if repo_licensed else UNDETERMINED)
         for component, (what, repo_licensed) in found.items()
     ]
-    complete = evidence.files is not None and evidence.source != "snapshot"
-    undetermined = [] if complete else [
-        rule.name for rule in mof_spec().components if rule.name not in found
-    ]  # fmt: skip
-    return mof_document(evidence.repo_id, name, listed, undetermined)
+    return mof_document(evidence.repo_id, name, listed, list(undetermined))
 
 
 def evaluate_evidence(evidence: Evidence, license: LicenseAnalysis) -> MofResult:
     """MOF class and components of the drafted document, as `openness mof` grades it, with
-    what showed each component found."""
-    found = _found(evidence)
+    what showed each component found and why an undetermined one is unknown."""
+    found, undetermined = _judged(evidence, license)
     result = evaluate_mof(mof_release(evidence, license))
     components = []
     for component in result.components:
@@ -129,6 +168,6 @@ def evaluate_evidence(evidence: Evidence, license: LicenseAnalysis) -> MofResult
         if component.status == "missing":
             update["reason"] = "not found in the repo or its metadata"
         elif component.status == "unknown" and not what:
-            update["reason"] = "the repo's file list is incomplete"
+            update["reason"] = undetermined.get(component.name, component.reason)
         components.append(component.model_copy(update=update))
     return result.model_copy(update={"components": components, "name": evidence.repo_id})

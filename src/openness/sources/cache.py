@@ -33,6 +33,7 @@ def fetch(target: Target) -> Evidence | None:
         revision=snapshot.name,
         location=str(snapshot),
         files=files,
+        files_complete=False,  # the cache holds only the files someone downloaded
         warnings=[
             *warnings,
             "no Hub metadata saved for this revision: file list, tags and gating are "

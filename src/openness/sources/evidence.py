@@ -108,6 +108,21 @@ class Evidence(BaseModel):
     files: list[RepoFile] | None = Field(
         default=None, description="The repo's file list; None when the source cannot know it."
     )
+    files_complete: bool | None = Field(
+        default=None,
+        description="True when `files` is the repo's whole file list; False when it holds only "
+        "some (a snapshot, a cache folder); None when not known, which counts as partial.",
+    )
+    weights_declared: dict[str, str] = Field(
+        default_factory=dict,
+        description="Weights the source reports beyond the file list: where (`hub:safetensors`, "
+        "a checkpoint folder) -> what it says.",
+    )
+    paper_titles: dict[str, str] = Field(
+        default_factory=dict,
+        description="arXiv id -> the title the card's own citation gives it, quoted (the "
+        "snapshot's; other sources read the card).",
+    )
     texts: list[TextFile] = Field(default_factory=list)
     unread: list[UnreadFile] = Field(
         default_factory=list,

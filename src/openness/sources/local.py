@@ -131,6 +131,7 @@ def fetch(target: Target) -> Evidence:
         revision=revision or target.revision,
         location=str(root),
         files=files,
+        files_complete=not gaps and not _in_hub_cache(root),
         warnings=warnings,
     )
     note_gaps(evidence, gaps)
@@ -141,10 +142,16 @@ def fetch(target: Target) -> Evidence:
     return evidence
 
 
+def _in_hub_cache(root: Path) -> bool:
+    """Whether root is a Hub cache `snapshots/<sha>/` folder: it holds only what was downloaded."""
+    parts = root.parts
+    return len(parts) >= 3 and parts[-2] == "snapshots" and parts[-3].startswith("models--")
+
+
 def _identity(root: Path) -> tuple[str | None, str | None]:
     """(repo id, commit) from a Hub-cache snapshot path or a git checkout, when knowable."""
     parts = root.parts
-    if len(parts) >= 3 and parts[-2] == "snapshots" and parts[-3].startswith("models--"):
+    if _in_hub_cache(root):
         repo = parts[-3][len("models--") :].replace("--", "/")
         return repo, parts[-1] if _SHA.match(parts[-1]) else None
     return None, _git_head(root)

@@ -76,7 +76,24 @@ def evidence_from(info: Any, requested: str | None, revision: str | None = None)
     )
     if info.siblings is not None:
         evidence.files = _files(evidence, info.siblings)
+        evidence.files_complete = len(evidence.files) == len(info.siblings)
+    evidence.weights_declared = _declared_weights(info)
     return evidence
+
+
+def _declared_weights(info: Any) -> dict[str, str]:
+    """The Hub's `safetensors` and `gguf` metadata, when present: weights it has indexed."""
+    declared: dict[str, str] = {}
+    safetensors = getattr(info, "safetensors", None)
+    total = getattr(safetensors, "total", None)
+    if isinstance(total, int) and not isinstance(total, bool) and total > 0:
+        declared["hub:safetensors"] = f"{total} parameters"
+    gguf = getattr(info, "gguf", None)
+    if isinstance(gguf, dict) and gguf:
+        total = gguf.get("total")
+        counted = isinstance(total, int) and not isinstance(total, bool) and total > 0
+        declared["hub:gguf"] = f"{total} parameters" if counted else "GGUF metadata"
+    return declared
 
 
 def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:

@@ -54,6 +54,9 @@ def fetch(repo_id: str) -> Evidence | None:
         files=[RepoFile(path=f["path"], size=f.get("size")) for f in facts["files"]]
         if facts.get("files")
         else None,
+        files_complete=bool(facts.get("files_complete", False)),
+        weights_declared=dict(facts.get("weights_seen", {})),
+        paper_titles=dict(facts.get("papers", {})),
         gated=facts.get("gated"),
         warnings=warnings,
     )
