@@ -116,3 +116,12 @@ def test_profile_conditions_are_known() -> None:
     for profile in knowledge_base().profiles.values():
         for clause in profile.clauses:
             assert clause.condition is None or clause.condition in clause_conditions(), profile.id
+
+
+def test_the_bundled_llama_3_2_1b_is_a_text_model_with_a_note(cli: Any) -> None:
+    result = cli("audit", "meta-llama/Llama-3.2-1B", "--offline", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [audit] = result.json()["audits"]
+    assert "territory-restriction" not in {clause["kind"] for clause in audit["clauses"]}
+    [note] = audit["conditional_clauses"]
+    assert note["kind"] == "territory-restriction" and "multimodal" in note["condition"]

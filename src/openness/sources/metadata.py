@@ -70,7 +70,7 @@ def evidence_from(info: Any, requested: str | None, revision: str | None = None)
         retrieved_at=datetime.now(timezone.utc),
         revision=sha,
         location=public_url(hub_endpoint()),
-        card_data=info.card_data.to_dict() if info.card_data else {},
+        card_data=_card_data(info),
         tags=tags,
         gated=info.gated if info.gated in (False, "auto", "manual") else None,
     )
@@ -94,6 +94,14 @@ def _declared_weights(info: Any) -> dict[str, str]:
         counted = isinstance(total, int) and not isinstance(total, bool) and total > 0
         declared["hub:gguf"] = f"{total} parameters" if counted else "GGUF metadata"
     return declared
+
+
+def _card_data(info: Any) -> dict[str, Any]:
+    """The card's metadata, with the Hub's pipeline tag when the card gives none (modality)."""
+    card: dict[str, Any] = info.card_data.to_dict() if info.card_data else {}
+    if not card.get("pipeline_tag") and isinstance(info.pipeline_tag, str):
+        card["pipeline_tag"] = info.pipeline_tag[:100]
+    return card
 
 
 def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:

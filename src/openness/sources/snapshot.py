@@ -32,7 +32,14 @@ def fetch(repo_id: str) -> Evidence | None:
     facts = models[key]
     card_data = {
         name: facts[name]
-        for name in ("license", "license_name", "license_link", "base_model", "datasets")
+        for name in (
+            "license",
+            "license_name",
+            "license_link",
+            "base_model",
+            "datasets",
+            "pipeline_tag",
+        )
         if facts.get(name)
     }
     warnings = [
