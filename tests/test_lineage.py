@@ -20,12 +20,15 @@ def audit(cli: Any, repo_id: str) -> dict[str, Any]:
 
 def test_mit_distill_of_llama_inherits_llama_clauses(hub: HubReplay, cli: Any) -> None:
     hub.add(fixtures_hub.llama31())
+    hub.add(fixtures_hub.deepseek_r1())
     child = hub.add(fixtures_hub.distill_llama())
     result = audit(cli, child.repo_id)
     assert result["license"]["conclusion"] == "mit"
     assert result["lineage"] == [
         {"id": "meta-llama/Llama-3.1-8B", "relation": "finetune", "depth": 1,
-         "license_conclusion": "llama3.1", "osi_approved": False}
+         "license_conclusion": "llama3.1", "osi_approved": False},
+        {"id": "deepseek-ai/DeepSeek-R1", "relation": "card", "depth": 1,
+         "license_conclusion": "mit", "osi_approved": True},  # "Distilled from DeepSeek-R1"
     ]  # fmt: skip
     assert any("meta-llama/Llama-3.1-8B" in c for c in result["license"]["conflicts"])
     inherited = {c["kind"]: c for c in result["clauses"] if c["inherited_from"]}

@@ -49,6 +49,7 @@ INPUTS: dict[str, Callable[[int], str]] = {
     "escapes": lambda n: _repeat("\x1b[0", n),
     "config": lambda n: "revision" + " " * n + "!",
     "clause words": lambda n: _repeat("not outputs to train ", n),  # nested clause windows
+    "lineage words": lambda n: _repeat("X-1 is derived from Llama-3.1-8B and based on ", n),
 }
 
 
@@ -105,6 +106,7 @@ def _targets() -> dict[str, Callable[[str], object]]:
     from openness.license import clauses, identify
     from openness.license import names as declared
     from openness.license import text as textnorm
+    from openness.lineage_card import read_card
     from openness.rubrics import facts
     from openness.sources import card
 
@@ -122,6 +124,7 @@ def _targets() -> dict[str, Callable[[str], object]]:
         "data_heading": lambda text: facts._data_information(_evidence(text)),  # type: ignore[arg-type]
         "training_code": lambda text: facts._training_code(_evidence(text)),  # type: ignore[arg-type]
         "mof_draft": _mof_draft,
+        "card_prose": lambda text: read_card(_evidence(text)),  # type: ignore[arg-type]
         "scan Dockerfile": lambda text: _scan(text, "Dockerfile"),  # every line regex, and ENV
         "scan python": lambda text: _scan(text, "train.py"),
         "parse_policy": _policy,

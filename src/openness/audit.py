@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from openness.errors import OpennessError
 from openness.inputs.target import parse_target
 from openness.license.access import access_of
 from openness.license.analysis import LicenseAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
-from openness.report import Audit, ModelInfo, Rubrics
+from openness.report import Audit, ModelInfo, Rubrics, SourceUse
 from openness.rubrics import registry
 from openness.rubrics.engine import evaluate
 from openness.rubrics.facts import compute_facts
 from openness.rubrics.mof_evidence import evaluate_evidence
 from openness.rubrics.status import STATUSES
 from openness.sources.evidence import Evidence
-from openness.sources.gather import gather
+from openness.sources.gather import Connectivity, gather
 from openness.sources.hub import DEFAULT_TIMEOUT
+from openness.sources.paths import public_url
 
 MIN_REQUEST_TIME = 0.5  # below this, an ancestor comes from the cache or snapshot only
+INFERRED = "snapshot fields inferred, not seen: "  # the snapshot's warning naming them
 
 
 def audit_evidence(
@@ -55,6 +58,7 @@ def audit_evidence(
             retrieved_at=evidence.retrieved_at.isoformat(),
             gated=evidence.gated,
             base_models=evidence.base_models,
+            sources=sources_used(evidence),
         ),
         license=license.report,
         clauses=license.clauses,
@@ -62,7 +66,7 @@ def audit_evidence(
         access=access,
         lineage=lineage.entries,
         rubrics=rubrics,
-        summary=summarise(license, rubrics, facts["weights_present"].value),
+        summary=summarise(license, rubrics, facts["weights_present"].value, inferred(evidence)),
         warnings=[*evidence.warnings, *license.warnings, *lineage.warnings],
     )
 
@@ -71,12 +75,19 @@ class Auditor:
     """Audits models with shared settings; base-model lookups are shared between audits.
 
     Each audit has one deadline (`timeout` seconds) covering its metadata, files and ancestors;
-    an ancestor met after the deadline is looked up in the cache and snapshot only.
+    an ancestor met after the deadline is looked up in the cache and snapshot only. After the
+    first connection-level failure every later lookup is offline, and `notice` is told once.
     """
 
-    def __init__(self, offline: bool = False, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        offline: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        notice: Callable[[str], None] = lambda _: None,
+    ) -> None:
         self.offline = offline
         self.timeout = timeout
+        self.connectivity = Connectivity(notice)
         self._ancestors: dict[str, Evidence | OpennessError] = {}
         self._lock = threading.Lock()
 
@@ -84,7 +95,7 @@ class Auditor:
         """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
         deadline = time.monotonic() + self.timeout
         target = parse_target(model, revision)
-        evidence = gather(target, offline=self.offline, timeout=self.timeout)
+        evidence = gather(target, self.offline, self.timeout, self.connectivity)
         return audit_evidence(evidence, self._ancestors_until(deadline))
 
     def audit_listed(self, listed: Evidence) -> Audit:
@@ -105,7 +116,7 @@ class Auditor:
             remaining = deadline - time.monotonic()
             offline = self.offline or remaining < MIN_REQUEST_TIME
             try:
-                known = gather(parse_target(repo_id), offline=offline, timeout=remaining)
+                known = gather(parse_target(repo_id), offline, remaining, self.connectivity)
             except OpennessError as error:
                 known = error
             if not offline or not isinstance(known, OpennessError):
@@ -121,22 +132,33 @@ def audit_model(model: str, revision: str | None = None, offline: bool = False) 
     return Auditor(offline=offline).audit(model, revision)
 
 
-def summarise(license: LicenseAnalysis, rubrics: Rubrics, weights: bool | None) -> str:
-    """One plain-language sentence."""
-    conclusion = license.conclusion
-    what = "Open weights" if weights else "Released"
-    if conclusion is None:
-        first = "The licence could not be determined"
-        if license.unknown_because:
-            first += f" ({license.unknown_because})"
-    elif conclusion.osi_approved:
-        first = f"{what} under an OSI-approved licence ({conclusion.name})"
-    else:
-        restrictive = [c.kind for c in license.clauses if c.kind != "gated-acceptance"]
-        approval = "not OSI-approved" if conclusion.osi_approved is False else "of unknown status"
-        first = f"{what} under the {conclusion.name}, {approval}"
-        if restrictive:
-            first += " and restrictive (" + ", ".join(restrictive) + ")"
+def sources_used(evidence: Evidence) -> list[SourceUse]:
+    """Where the evidence came from, how old it is, and whether it was seen or inferred."""
+    fallback = next((w for w in evidence.warnings if w.startswith("Hub not used: ")), None)
+    fallback = fallback or next((w for w in evidence.warnings if "from the local cache" in w), None)
+    return [
+        SourceUse(
+            kind=evidence.source,
+            location=public_url(evidence.location) if evidence.location else None,
+            as_of=evidence.retrieved_at.isoformat(),
+            facts="inferred" if inferred(evidence) else "observed",
+            note="; ".join(filter(None, [fallback, inferred(evidence)])) or None,
+        )
+    ]
+
+
+def inferred(evidence: Evidence) -> str | None:
+    """The snapshot's note of the fields it deduced rather than saw, if any."""
+    return next((w for w in evidence.warnings if w.startswith(INFERRED)), None)
+
+
+def summarise(
+    license: LicenseAnalysis, rubrics: Rubrics, weights: bool | None, inferred: str | None = None
+) -> str:
+    """One plain-language sentence naming what was found."""
+    first = _licence_words(license, "Open weights" if weights else "Released")
+    if inferred:
+        first += f" (resting partly on inferred facts: {inferred[len(INFERRED) :]})"
     osaid = rubrics.pass_fail().get("osaid")
     if osaid is None:
         return f"{first}."
@@ -152,3 +174,34 @@ def summarise(license: LicenseAnalysis, rubrics: Rubrics, weights: bool | None) 
         lead = "not Open Source AI" if failed else "not shown to be Open Source AI"
         second = f"{lead}: {', '.join(gaps)} {'not met' if failed else 'not shown'}"
     return f"{first}; {second}."
+
+
+def _licence_words(license: LicenseAnalysis, what: str) -> str:
+    conclusion = license.conclusion
+    own = [c.kind for c in license.clauses if c.kind != "gated-acceptance" and not c.inherited_from]
+    bases = sorted({c.inherited_from for c in license.clauses if c.inherited_from})
+    if conclusion is None and own:
+        first = f"{what} under a custom licence (not OSI-approved): {', '.join(own)}"
+        if license.unknown_because:
+            first += f"; its exact terms are not identified ({license.unknown_because})"
+    elif conclusion is None:
+        first = "The licence could not be determined"
+        if license.unknown_because:
+            first += f" ({license.unknown_because})"
+    elif conclusion.osi_approved:
+        first = f"{what} under an OSI-approved licence ({conclusion.name})"
+    else:
+        approval = "not OSI-approved" if conclusion.osi_approved is False else "of unknown status"
+        first = f"{what} under the {conclusion.name}, {approval}"
+        if own:
+            first += ", with restrictive clauses: " + ", ".join(own)
+    if license.report.conflicts:
+        first += ", but the licence evidence conflicts"
+    if bases:
+        inherited = sorted({c.kind for c in license.clauses if c.inherited_from} - set(own))
+        many = len(bases) > 1
+        first += (
+            f"; base model{'s' if many else ''} {', '.join(bases)} add{'' if many else 's'} "
+            + (", ".join(inherited) or "its terms")
+        )
+    return first

@@ -31,17 +31,19 @@ def audit_batch(
     jobs: int = 8,
     timeout: float = 30.0,
     advance: Callable[[], None] = lambda: None,
+    notice: Callable[[str], None] = lambda _: None,
 ) -> tuple[Report, int]:
     """(a report of every audit and failure in the order given, the worst exit code).
 
     A malformed HF_ENDPOINT raises UsageError once, before any audit; on Ctrl-C the audits in
-    flight are not waited for.
+    flight are not waited for. `notice` hears once that the Hub is unreachable and the rest of
+    the run offline.
     """
     if not offline and any(isinstance(m, str) and not Path(m).exists() for m in models):
         from openness.sources.paths import hub_endpoint
 
         hub_endpoint()
-    auditor = Auditor(offline=offline, timeout=timeout)
+    auditor = Auditor(offline=offline, timeout=timeout, notice=notice)
     report = Report(tool=ToolInfo(version=__version__), audits=[])
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:

@@ -1,4 +1,5 @@
-"""Follow `base_model` up the family tree and carry the ancestors' obligations down."""
+"""Follow `base_model` (and bases the card's prose names) up the family tree and carry the
+ancestors' obligations down."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
 from openness.license.analysis import LicenseAnalysis, analyse
+from openness.lineage_card import read_card
 from openness.report import Citation, Clause, LineageEntry
 from openness.sources.evidence import Evidence, hub_repo_id
 
@@ -33,13 +35,18 @@ class Lineage:
 
 
 def relations(evidence: Evidence) -> dict[str, str]:
-    """Direct bases (Hub ids only) with how the model derives from each (finetune, adapter...)."""
+    """Direct bases (Hub ids only) with how the model derives from each (finetune, adapter...;
+    `card` when only the card's prose names it)."""
     found = dict.fromkeys(evidence.base_models, "base")
     for tag in evidence.tags:
         parts = tag.split(":")
         base = hub_repo_id(parts[2]) if len(parts) == 3 else None
         if base and parts[0] == "base_model" and parts[1] in _RELATIONS:
             found[base] = parts[1]
+    known = {base.lower() for base in found}
+    for base in read_card(evidence).bases:
+        if base.lower() not in known:
+            found[base] = "card"
     return found
 
 
@@ -62,6 +69,7 @@ def trace(
     seen = {evidence.repo_id.lower()}
     queue = [(base, relation, 1) for base, relation in relations(evidence).items()]
     _note_ignored(lineage, evidence)
+    _card_prose(lineage, evidence, own)
     while queue:
         repo_id, relation, depth = queue.pop(0)
         if repo_id.lower() in seen:
@@ -102,6 +110,37 @@ def trace(
         elif relations(ancestor):
             lineage.warnings.append(f"lineage stops at depth {max_depth} ({repo_id})")
     return lineage
+
+
+def _card_prose(lineage: Lineage, evidence: Evidence, own: LicenseAnalysis) -> None:
+    """Cite the bases only the prose names, and compare the licences it names with our own."""
+    prose = read_card(evidence)
+    declared = {base.lower() for base in evidence.base_models}
+    for base, citation in prose.bases.items():
+        if base.lower() not in declared:
+            lineage.warnings.append(
+                f"base model {base} named in the card's prose ({citation.where()}: "
+                f"{_short(citation.quote)})"
+            )
+    mine = own.conclusion
+    for licence in prose.licences:
+        named = licence.resolved
+        said = f"card says {own.report.declared}" if own.report.declared else "this model"
+        if named is None:
+            lineage.gap(
+                f"the card's prose names a licence openness does not recognise "
+                f"({licence.term!r}, {licence.citation.where()})"
+            )
+        elif mine is None or mine.id != named.id:
+            where = f"{licence.citation.where()}: {_short(licence.citation.quote)}"
+            if named.osi_approved is False:
+                lineage.conflicts.append(f"{said} but its card names the {named.name} ({where})")
+            else:
+                lineage.warnings.append(f"its card also names the {named.name} ({where})")
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def _note_ignored(lineage: Lineage, evidence: Evidence) -> None:

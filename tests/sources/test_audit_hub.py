@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from typing import Any
 
 import fixtures_hub
@@ -191,3 +193,53 @@ def test_author_audits_an_organisation_without_per_model_metadata_calls(
     assert all(a["license"]["conclusion"] == "mit" for a in report["audits"])
     assert [r.path for r in hub.requests if r.path.startswith("/api/models/")] == []
     assert cli("audit", "--author", "acme", "--offline").exit_code == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+SNAPSHOT_MODELS = ["deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B", "google/gemma-2-9b"]
+
+
+def test_unreachable_hub_turns_the_run_offline_at_once(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    start = time.monotonic()
+    result = cli("audit", *SNAPSHOT_MODELS, "--format", "json", "--jobs", "1")
+    assert time.monotonic() - start < 5  # no back-off on a refused connection
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("the rest of this run is audited offline") == 1
+    assert "--offline" in result.stderr
+    for model in SNAPSHOT_MODELS:
+        assert f"note: {model} audited from the bundled snapshot" in result.stderr
+    audits = result.json()["audits"]
+    assert all(a["model"]["source"] == "snapshot" for a in audits)
+    later = audits[1]["model"]["sources"][0]
+    assert later["kind"] == "snapshot" and "earlier in this run" in later["note"]
+
+
+def test_silent_hub_costs_one_timeout(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        start = time.monotonic()
+        result = cli("audit", *SNAPSHOT_MODELS, "--format", "json", "--jobs", "1", "--timeout", "1")
+        assert time.monotonic() - start < 3.5
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("no answer within 1 s; the rest of this run") == 1
+
+
+def test_sources_say_where_and_when(hub: HubReplay, cli: Any) -> None:
+    hub.add(fixtures_hub.deepseek_r1())
+    audit = audit_json(cli, "deepseek-ai/DeepSeek-R1")["audits"][0]
+    (source,) = audit["model"]["sources"]
+    assert source["kind"] == "hub" and source["location"] == hub.endpoint
+    assert source["as_of"] == audit["model"]["retrieved_at"] and source["facts"] == "observed"
+    offline = audit_json(cli, "google/gemma-2-9b", "--offline")["audits"][0]
+    (source,) = offline["model"]["sources"]
+    assert source["kind"] == "snapshot" and source["as_of"].startswith("2026-07-24")

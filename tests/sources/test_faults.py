@@ -228,7 +228,8 @@ def test_server_errors_fall_back_to_snapshot_or_exit_3(
     assert audit["warnings"][0] == f"Hub not used: the Hub answered HTTP {status}"
     assert any(warning.startswith("source: snapshot as of") for warning in audit["warnings"])
     assert f"HTTP {status}" in outcome.error(ELSEWHERE)["message"]
-    assert outcome.stderr.count("\n") == 2  # the error line and "report written"
+    assert outcome.stderr.count("\n") == 3  # the fallback note, the error, "report written"
+    assert f"note: {R1} audited from the bundled snapshot" in outcome.stderr
 
 
 def test_slow_metadata_is_cut_by_the_timeout(repos: HubReplay, cli: Any, tmp_path: Path) -> None:

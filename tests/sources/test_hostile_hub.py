@@ -373,7 +373,7 @@ def _without_times(value: Any) -> Any:
         return {
             k: _without_times(v)
             for k, v in value.items()
-            if k not in ("retrieved_at", "generated_at")
+            if k not in ("retrieved_at", "generated_at", "as_of")
         }
     if isinstance(value, list):
         return [_without_times(item) for item in value]

@@ -76,14 +76,24 @@ def run_batch(
     jobs: int,
     timeout: float,
 ) -> tuple[Report, int]:
-    """The batch with a progress bar on a terminal; each failure is one stderr line."""
+    """The batch with a progress bar on a terminal; on stderr, one line when the Hub turns out
+    to be unreachable, one per model audited from a fallback source, one per failure."""
     from openness.batch import audit_batch
 
     with reported(), progress(len(models)) as advance:
-        report, worst = audit_batch(models, revision, offline, jobs, timeout, advance)
+        report, worst = audit_batch(
+            models, revision, offline, jobs, timeout, advance, lambda text: say(f"note: {text}")
+        )
+    for audit in report.audits:
+        for source in audit.model.sources:
+            if source.note and not offline:
+                say(f"note: {audit.model.id} audited from the {_NAMES[source.kind]}: {source.note}")
     for failure in report.errors:
         say(f"error: {failure.message}")
     return report, worst
+
+
+_NAMES = {"hub": "Hub", "cache": "local cache", "local": "folder", "snapshot": "bundled snapshot"}
 
 
 def models_list(path: Path) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from openness.render import RenderOptions
+from openness.render.access import access_rows, describe_source
 from openness.render.untrusted import one_line
 from openness.report import Audit, Criterion, PolicyOutcome, Report, Rubric
 from openness.rubrics.registry import registry
@@ -107,6 +108,29 @@ def _clauses(audit: Audit) -> list[str]:
     return ["#### Restrictive clauses", "", *_table(["Kind", "Evidence", "Quote"], rows)]
 
 
+def _notes(audit: Audit) -> list[str]:
+    """Conditional clauses (with their quoted condition), the access gate, the sources."""
+    lines = []
+    for clause in audit.conditional_clauses:
+        condition = markdown_escape(clause.condition or "a condition is met", QUOTE_LIMIT)
+        lines.append(
+            f"- Note: {markdown_escape(clause.kind)} applies only if {condition} "
+            f"({markdown_escape(clause.evidence.where(), TEXT_LIMIT)})"
+        )
+    if audit.access is not None:
+        rows = [
+            [markdown_escape(k), markdown_escape(v, TEXT_LIMIT)]
+            for k, v in access_rows(audit.access)
+        ]
+        lines += ["", "#### Access", "", *_table(["", ""], rows)]
+    if audit.model.sources:
+        lines += ["", "#### Sources", ""]
+        lines += [
+            f"- {markdown_escape(describe_source(s), TEXT_LIMIT)}" for s in audit.model.sources
+        ]
+    return lines
+
+
 def _criterion(criterion: Criterion) -> str:
     return (
         f"{markdown_escape(criterion.id)} {markdown_escape(criterion.title)}: "
@@ -152,6 +176,7 @@ def _audit(audit: Audit) -> list[str]:
         *_license(audit),
         "",
         *_clauses(audit),
+        *_notes(audit),
         "",
         *_rubrics(audit),
     ]

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from openness.render import RenderOptions
+from openness.render.access import access_rows, describe_source
 from openness.render.terminal import console_into
 from openness.render.untrusted import inert
 from openness.report import Audit, PolicyOutcome, Report
@@ -69,13 +70,20 @@ def _audit_view(audit: Audit) -> RenderableType:
         parts += [Text("Restrictive clauses", style="bold underline"), clauses]
     else:
         parts.append(Text("Restrictive clauses: none found", style="bold"))
+    for clause in audit.conditional_clauses:
+        note = f"{clause.kind} applies only if {clause.condition or 'a condition is met'}"
+        parts.append(
+            Text.assemble(("note: ", "cyan"), _safe(f"{note} ({clause.evidence.where()})"))
+        )
+    parts += _access_view(audit)
 
     for rubric_id, rubric in audit.rubrics.pass_fail().items():
         table = Table("criterion", "status", "reason", expand=False)
         for criterion in rubric.criteria:
+            meaning = STATUSES[criterion.status]
             table.add_row(
                 _safe(f"{criterion.id} {criterion.title}"),
-                Text(criterion.status, style=_TONE_STYLE[STATUSES[criterion.status].tone]),
+                Text(meaning.label.lower(), style=_TONE_STYLE[meaning.tone]),
                 _safe(criterion.reason),
             )
         title = Text.assemble((f"{registry().short(rubric_id)}: ", "bold underline"))
@@ -92,9 +100,20 @@ def _audit_view(audit: Audit) -> RenderableType:
         if component.required and component.status != "included":
             detail = f"  {component.name}: {component.status}"
             parts.append(_safe(detail + (f" ({component.evidence})" if component.evidence else "")))
+    for source in audit.model.sources:
+        parts.append(Text.assemble(("source: ", "bold"), _safe(describe_source(source))))
     for warning in audit.warnings:
         parts.append(Text.assemble(("warning: ", "yellow"), _safe(warning)))
     return Group(*parts, Text(""))
+
+
+def _access_view(audit: Audit) -> list[RenderableType]:
+    if audit.access is None:
+        return []
+    grid = Table.grid(padding=(0, 2))
+    for label, value in access_rows(audit.access):
+        grid.add_row(Text(label), _safe(value))
+    return [Text("Access", style="bold underline"), grid]
 
 
 def render_table(report: Report, options: RenderOptions) -> str:

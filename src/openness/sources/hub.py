@@ -40,7 +40,15 @@ class HubNotFound(Exception):
 
 
 class HubUnreachable(Exception):
-    """The Hub could not answer: network, rate limit, server error, offline mode, garbage."""
+    """The Hub could not answer: network, rate limit, server error, offline mode, garbage.
+
+    `connection`: no connection or no answer at all (refused, DNS, unreachable, timed out),
+    which later requests of the run would meet too.
+    """
+
+    def __init__(self, message: str, connection: bool = False) -> None:
+        super().__init__(message)
+        self.connection = connection
 
 
 def quiet_library() -> None:
@@ -157,7 +165,8 @@ def _model_info(target: Target, deadline: float, timeout: float) -> Any:
 
 def retrying(call: Callable[[float], T], deadline: float) -> T:
     """`call(remaining seconds)` in a worker thread, retried with backoff on transient errors
-    (429, 5xx, network) while the deadline allows; a Retry-After that does not fit gives up."""
+    (429, 5xx, a connection cut short) while the deadline allows; a Retry-After that does not
+    fit gives up. A connection that cannot be made at all is not retried."""
     for attempt in range(MAX_ATTEMPTS):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -181,6 +190,8 @@ def _transient(error: Exception) -> bool:
     if isinstance(error, FileProblem):
         return error.retry
     status = _status(error)
+    if isinstance(error, httpx2.ConnectError | httpx2.ConnectTimeout):
+        return False  # refused, DNS, unreachable: the same again after a back-off
     return isinstance(error, httpx2.TransportError) or status in (408, 429) or (status or 0) >= 500
 
 
@@ -250,6 +261,7 @@ def _status(error: Exception) -> int | None:
 
 
 def _classify(error: Exception, target: Target, timeout: float) -> Exception:
+    import httpx2
     from huggingface_hub.errors import (
         GatedRepoError,
         RepositoryNotFoundError,
@@ -272,7 +284,18 @@ def _classify(error: Exception, target: Target, timeout: float) -> Exception:
     if status is not None:
         return HubUnreachable(f"the Hub answered HTTP {status}")
     if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
-        return HubUnreachable(f"the Hub gave no answer within {timeout:g} s")
+        return HubUnreachable(f"the Hub gave no answer within {timeout:g} s", connection=True)
     if isinstance(error, TypeError | KeyError | ValueError | AttributeError):
         return malformed(error)
-    return HubUnreachable(f"the Hub could not be reached ({type(error).__name__})")
+    return HubUnreachable(
+        f"the Hub could not be reached ({_network_reason(error)})",
+        connection=isinstance(error, httpx2.ConnectError),
+    )
+
+
+def _network_reason(error: Exception) -> str:
+    """`ConnectError: [Errno 111] Connection refused`, cut short (no URL, no credentials)."""
+    detail = str(error).split("\n", 1)[0][:80]
+    return (
+        f"{type(error).__name__}: {detail}" if detail.startswith("[Errno") else type(error).__name__
+    )
