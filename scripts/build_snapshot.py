@@ -27,6 +27,8 @@ Judgement calls, applied the same way to every repo:
   repo itself. `files_complete` is true only for an official tree listing kept whole.
 * weights_seen: a listed folder whose shards are described, not named ("ckpt-0/ (770 tensor
   shards 'tensorNNNNN_000')"), as folder -> that description; shard names are not invented.
+* card_quotes: the card lines stating the model's own lineage or licence (see
+  scripts/snapshot_card_quotes.py); inferred when read in another repo's card.
 * papers: arXiv id -> title of each BibTeX citation in the card copies beside the facts (a
   short quoted fact telling the model's own paper from those its card cites); inferred when
   the copy is GitHub's rather than the Hub card.
@@ -44,6 +46,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 import yaml
+from snapshot_card_quotes import CardQuote, card_quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "hub"
@@ -72,6 +75,7 @@ class ModelFacts(TypedDict):
     files_complete: bool
     weights_seen: dict[str, str]
     papers: dict[str, str]
+    card_quotes: list[CardQuote]
     inferred: list[str]
     sources: list[str]
 
@@ -386,6 +390,7 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         "files_complete": complete,
         "weights_seen": weights_seen,
         "papers": papers,
+        "card_quotes": [],
         "inferred": [field for field, flagged in inferred.items() if flagged],
         "sources": list(dict.fromkeys(sources)),
     }
@@ -418,6 +423,10 @@ def build(corpus: Path) -> Snapshot:
     keywords = hub_license_keywords(corpus)
     folders = sorted(path.parent for path in corpus.glob("*/facts.json"))
     models = dict(sorted(model_facts(folder, keywords) for folder in folders))
+    for repo_id, quotes in card_quotes(corpus, list(models)).items():
+        models[repo_id]["card_quotes"] = quotes
+        if any(quote["card"] != repo_id for quote in quotes):
+            models[repo_id]["inferred"].append("card_quotes")
     all_facts = [json.loads((f / "facts.json").read_text(encoding="utf-8")) for f in folders]
     newest, dated, where = newest_source_date(all_facts)
     description = (
@@ -425,7 +434,8 @@ def build(corpus: Path) -> Snapshot:
         "audits: licence keyword (license: other + license_name for licences the Hub has no "
         "keyword for), gating, machine tags, base models, datasets, arXiv ids, file names and "
         "sizes, weight shards described but not named, the titles of the card's own BibTeX "
-        "citations, and the pages they were read from. No licence texts or card prose. "
+        "citations, the card lines stating the model's lineage or licence, and the pages they "
+        "were read from. No licence texts or card prose. "
         "as_of is the newest date parsed from the sources of these facts "
         f"({dated}: {where}); the Hub pages themselves were read from stored copies whose "
         "crawl dates are unknown, so individual facts may be older. 'inferred' lists the fields "

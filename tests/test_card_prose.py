@@ -94,3 +94,16 @@ def test_r1_distill_from_a_folder_inherits_the_llama_terms(
     assert "acceptable-use-policy" in inherited
     assert audit["rubrics"]["osd"]["verdict"] == "fail"
     assert "conflicts" in audit["summary"] and "meta-llama/Llama-3.1-8B" in audit["summary"]
+
+
+def test_the_bundled_distill_model_shows_its_llama_lineage_from_its_card(cli: Any) -> None:
+    model = "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"
+    result = cli("audit", model, "--offline", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [audit] = result.json()["audits"]
+    assert [entry["id"] for entry in audit["lineage"]] == ["meta-llama/Llama-3.1-8B"]
+    assert any("README.md:260" in conflict and "Llama 3.1" in conflict
+               for conflict in audit["license"]["conflicts"])  # fmt: skip
+    assert "user-threshold" in {clause["kind"] for clause in audit["clauses"]}
+    assert audit["rubrics"]["osd"]["verdict"] == "fail"
+    assert any("card lines quoted" in warning for warning in audit["warnings"])

@@ -70,21 +70,32 @@ def read_card(evidence: Evidence) -> CardProse:
     own = _squash(name)
     phrases = 0
     for number, line in enumerate(evidence.card_text.splitlines(), start=1):
-        for pattern, kind in ((_LINEAGE, "base"), (_LICENCE, "licence")):
-            for match in pattern.finditer(line):
-                phrases += 1
-                if phrases > MAX_PHRASES:
-                    return prose
-                if not _about(line[max(0, match.start() - WINDOW) : match.start()], own):
-                    continue
-                after = line[match.end() : match.end() + WINDOW]
-                citation = Citation(source=CARD, line=number, quote=line.strip())
-                if kind == "base":
-                    base = _base(after, org)
-                    if base and _squash(base.rsplit("/", 1)[-1]) != own:
-                        prose.bases.setdefault(base, citation)
-                else:
-                    prose.licences.append(_licence(after, citation))
+        matches = [
+            (match, kind)
+            for pattern, kind in ((_LINEAGE, "base"), (_LICENCE, "licence"))
+            for match in pattern.finditer(line)
+        ]
+        if not matches:
+            continue
+        # the subject is what comes before the line's first statement, whatever follows it
+        first = min(match.start() for match, _ in matches)
+        if not _about(line[max(0, first - WINDOW) : first], own):
+            phrases += len(matches)
+            if phrases > MAX_PHRASES:
+                return prose
+            continue
+        for match, kind in matches:
+            phrases += 1
+            if phrases > MAX_PHRASES:
+                return prose
+            after = line[match.end() : match.end() + WINDOW]
+            citation = Citation(source=CARD, line=number, quote=line.strip())
+            if kind == "base":
+                base = _base(after, org)
+                if base and _squash(base.rsplit("/", 1)[-1]) != own:
+                    prose.bases.setdefault(base, citation)
+            else:
+                prose.licences.append(_licence(after, citation))
     return prose
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ MACHINE_TAG_PREFIXES = ("license:", "arxiv:", "dataset:", "base_model:")
 FIELDS = {
     "license", "license_name", "license_link", "gated", "pipeline_tag", "library_name", "tags",
     "base_model", "datasets", "arxiv", "files", "files_complete", "weights_seen", "papers",
-    "inferred", "sources",
+    "card_quotes", "inferred", "sources",
 }  # fmt: skip
 
 
@@ -44,6 +45,8 @@ def models(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 @cache
 def _build_script() -> ModuleType:
+    if str(BUILD_SCRIPT.parent) not in sys.path:  # the script imports its sibling module
+        sys.path.insert(0, str(BUILD_SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("build_snapshot", BUILD_SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

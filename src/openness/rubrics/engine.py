@@ -88,7 +88,16 @@ def _criterion(
     needed = [facts[name] for name in (*rule.requires, *rule.met_when)]
     missing = [fact for fact in needed if fact.value is not True]
     if missing:
-        return result("unknown", "; ".join(fact.reason for fact in missing), missing)
+        reasons = (_not_confirmed(fact) for fact in missing)
+        return result("unknown", "; ".join(reasons), missing)
     if not needed:
         return result("unknown", "no rule can establish this criterion", [])
     return result("met", "; ".join(fact.reason for fact in needed), needed)
+
+
+def _not_confirmed(fact: Fact) -> str:
+    """A fact that does not establish the criterion: unknown facts say what is missing; a false
+    one is no proof either way (no clause decides it), and the reason says so."""
+    if fact.value is False:
+        return f"not confirmed: {fact.reason}, and no known clause decides it"
+    return fact.reason

@@ -50,6 +50,13 @@ def fetch(repo_id: str) -> Evidence | None:
         warnings.append("snapshot fields inferred, not seen: " + ", ".join(facts["inferred"]))
     if not facts.get("files_complete", False):
         warnings.append("snapshot file list is partial")
+    quotes = facts.get("card_quotes") or []
+    cards = sorted({quote["card"] for quote in quotes if quote["card"] != key})
+    if cards:
+        warnings.append(
+            "card lines quoted from the card of " + ", ".join(cards) + " (the family's shared "
+            "card; their line numbers are that card's)"
+        )
     return Evidence(
         repo_id=key,
         source="snapshot",
@@ -57,6 +64,7 @@ def fetch(repo_id: str) -> Evidence | None:
         revision=None,
         location="openness snapshot",
         card_data=card_data,
+        card_text=_quoted_card(quotes),
         tags=list(facts.get("tags", [])),
         files=[RepoFile(path=f["path"], size=f.get("size")) for f in facts["files"]]
         if facts.get("files")
@@ -67,3 +75,14 @@ def fetch(repo_id: str) -> Evidence | None:
         gated=facts.get("gated"),
         warnings=warnings,
     )
+
+
+def _quoted_card(quotes: list[dict[str, Any]]) -> str | None:
+    """The card lines the snapshot quotes, each on its own line number; None without any."""
+    lines: dict[int, str] = {}
+    for quote in quotes:
+        if isinstance(quote.get("line"), int) and 0 < quote["line"] <= 100_000:
+            lines[quote["line"]] = str(quote.get("quote", ""))[:400]
+    if not lines:
+        return None
+    return "\n".join(lines.get(number, "") for number in range(1, max(lines) + 1))

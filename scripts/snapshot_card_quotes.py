@@ -1,0 +1,44 @@
+"""Card lines quoted for the snapshot: each model's own lineage and licence statements.
+
+`openness.lineage_card.read_card` picks, in every card copy of the hub corpus, the lines whose
+subject is the model ("DeepSeek-R1-Distill-Llama-8B is derived from Llama3.1-8B-Base and is
+originally licensed under ..."). They are short quoted facts with the card and line they come
+from; a line read in another repo's card (a family's shared card) is marked as inferred.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TypedDict
+
+from openness.lineage_card import read_card
+from openness.sources.evidence import Evidence
+
+
+class CardQuote(TypedDict):
+    card: str
+    line: int
+    quote: str
+
+
+def card_quotes(corpus: Path, repo_ids: list[str]) -> dict[str, list[CardQuote]]:
+    """Repo id -> the lines about it in the corpus's card copies, in card and line order."""
+    found: dict[str, list[CardQuote]] = {}
+    now = datetime.now(timezone.utc)
+    for facts in sorted(corpus.glob("*/facts.json")):
+        card_repo = facts.parent.name.replace("__", "/", 1)
+        for card in sorted(facts.parent.glob("README*.md")):
+            text = card.read_text(encoding="utf-8")
+            for repo_id in repo_ids:
+                evidence = Evidence(repo_id=repo_id, source="snapshot", retrieved_at=now,
+                                    card_text=text)  # fmt: skip
+                prose = read_card(evidence)
+                citations = [*prose.bases.values(), *(found.citation for found in prose.licences)]
+                lines = {c.line: c.quote for c in citations if c.line}
+                quotes = found.setdefault(repo_id, [])
+                for line, quote in sorted(lines.items()):
+                    entry = CardQuote(card=card_repo, line=line, quote=quote)
+                    if entry not in quotes:
+                        quotes.append(entry)
+    return {repo_id: quotes for repo_id, quotes in found.items() if quotes}
