@@ -29,6 +29,9 @@ Judgement calls, applied the same way to every repo:
   shards 'tensorNNNNN_000')"), as folder -> that description; shard names are not invented.
 * card_quotes: the card lines stating the model's own lineage or licence (see
   scripts/snapshot_card_quotes.py); inferred when read in another repo's card.
+* license_files_named: path -> licence name, where a card (a copy's or a derivative's) gives
+  `license_name` with a `license_link` into the repo, kept only when the repo's own licence is
+  unknown (an old copy must not override it); always inferred.
 * papers: arXiv id -> title of each BibTeX citation in the card copies beside the facts (a
   short quoted fact telling the model's own paper from those its card cites); inferred when
   the copy is GitHub's rather than the Hub card.
@@ -46,7 +49,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 import yaml
-from snapshot_card_quotes import CardQuote, card_quotes
+from snapshot_card_quotes import CardQuote, card_quotes, named_license_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "hub"
@@ -76,6 +79,7 @@ class ModelFacts(TypedDict):
     weights_seen: dict[str, str]
     papers: dict[str, str]
     card_quotes: list[CardQuote]
+    license_files_named: dict[str, str]
     inferred: list[str]
     sources: list[str]
 
@@ -354,6 +358,9 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
     files, complete, files_inferred = repo_files(repo_id, facts.get("files_seen") or {})
     weights_seen = seen_weights((facts.get("files_seen") or {}).get("files"))
     papers, papers_copied = card_papers(folder)
+    # only where the repo's own licence is unknown: a copy's old card must not override it
+    facts_text = (folder / "facts.json").read_text(encoding="utf-8")
+    named = {} if license else named_license_files(facts_text, repo_id)
 
     tags = [f"arxiv:{i}" for i in arxiv] + [f"dataset:{d}" for d in datasets]
     tags += [f"base_model:{b}" for b in base_models]
@@ -371,6 +378,7 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         "files": bool(files) and files_inferred,
         "weights_seen": bool(weights_seen) and files_inferred,
         "papers": papers_copied,
+        "license_files_named": bool(named),
     }
     sources = [
         url for item in facts.get("sources", []) for url in _URL.findall(item.get("url", ""))
@@ -391,6 +399,7 @@ def model_facts(folder: Path, keywords: frozenset[str]) -> tuple[str, ModelFacts
         "weights_seen": weights_seen,
         "papers": papers,
         "card_quotes": [],
+        "license_files_named": named,
         "inferred": [field for field, flagged in inferred.items() if flagged],
         "sources": list(dict.fromkeys(sources)),
     }

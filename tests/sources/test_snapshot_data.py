@@ -27,7 +27,7 @@ MACHINE_TAG_PREFIXES = ("license:", "arxiv:", "dataset:", "base_model:")
 FIELDS = {
     "license", "license_name", "license_link", "gated", "pipeline_tag", "library_name", "tags",
     "base_model", "datasets", "arxiv", "files", "files_complete", "weights_seen", "papers",
-    "card_quotes", "inferred", "sources",
+    "card_quotes", "license_files_named", "inferred", "sources",
 }  # fmt: skip
 
 
@@ -217,3 +217,20 @@ def _snapshot_evidence(repo_id: str) -> Evidence:
     evidence = bundled.fetch(repo_id)
     assert evidence is not None
     return evidence
+
+
+def test_falcon_180b_licence_is_named_by_its_licence_file(cli: Any) -> None:
+    result = cli("audit", "tiiuae/falcon-180B", "--offline", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [audit] = result.json()["audits"]
+    assert audit["license"]["conclusion"] == "falcon-180b-tii-license-1.0"
+    assert "inferred" in audit["summary"]
+
+
+def test_named_licence_files_only_where_the_repos_own_licence_is_unknown() -> None:
+    named = _build_script().named_license_files
+    facts = "license_name: old-terms / license_link: https://huggingface.co/org/m/raw/main/LICENSE"
+    assert named(facts, "org/m") == {"LICENSE": "old-terms"}
+    assert named(facts, "org/other") == {}
+    models = bundled._snapshot()["models"]
+    assert not models["microsoft/phi-2"]["license_files_named"]  # its card says mit

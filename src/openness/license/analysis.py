@@ -143,6 +143,12 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
                     f"(similarity {found.confidence:.2f}); treated as an unknown licence"
                 )
 
+    for path, name in evidence.named_files.items():
+        named = resolve(name)
+        if named is not None:  # a file the source names without its text: inferred terms
+            quote = _quote(f"{path} named as {name} (not read)")
+            candidates.append(Candidate(named, Citation(source=path, quote=quote), named.name))
+            profiled += [named.id] if named.profile else []
     conflicts = _conflicts(declared, candidates, clauses, evidence)
     everything = ([declared] if declared else []) + candidates
     chosen = _most_restrictive(everything)

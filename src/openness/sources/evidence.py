@@ -123,6 +123,11 @@ class Evidence(BaseModel):
         description="arXiv id -> the title the card's own citation gives it, quoted (the "
         "snapshot's; other sources read the card).",
     )
+    named_files: dict[str, str] = Field(
+        default_factory=dict,
+        description="Licence files a source names by licence without holding their text: path -> "
+        "the licence name given for it (the snapshot's; inferred).",
+    )
     texts: list[TextFile] = Field(default_factory=list)
     unread: list[UnreadFile] = Field(
         default_factory=list,

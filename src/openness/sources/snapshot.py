@@ -72,6 +72,7 @@ def fetch(repo_id: str) -> Evidence | None:
         files_complete=bool(facts.get("files_complete", False)),
         weights_declared=dict(facts.get("weights_seen", {})),
         paper_titles=dict(facts.get("papers", {})),
+        named_files=dict(facts.get("license_files_named", {})),
         gated=facts.get("gated"),
         warnings=warnings,
     )
