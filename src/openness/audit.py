@@ -143,7 +143,16 @@ def sources_used(evidence: Evidence) -> list[SourceUse]:
             as_of=evidence.retrieved_at.isoformat(),
             facts="inferred" if inferred(evidence) else "observed",
             note="; ".join(filter(None, [fallback, inferred(evidence)])) or None,
-        )
+        ),
+        *(
+            SourceUse(
+                kind=evidence.source,
+                location=public_url(page),
+                as_of=None,
+                note="a page the snapshot's facts were read from (its date is not known)",
+            )
+            for page in evidence.pages
+        ),  # fmt: skip
     ]
 
 

@@ -241,5 +241,6 @@ def test_sources_say_where_and_when(hub: HubReplay, cli: Any) -> None:
     assert source["kind"] == "hub" and source["location"] == hub.endpoint
     assert source["as_of"] == audit["model"]["retrieved_at"] and source["facts"] == "observed"
     offline = audit_json(cli, "google/gemma-2-9b", "--offline")["audits"][0]
-    (source,) = offline["model"]["sources"]
+    source, *pages = offline["model"]["sources"]
     assert source["kind"] == "snapshot" and source["as_of"].startswith("2026-07-24")
+    assert pages and all(page["location"].startswith("https://") for page in pages)

@@ -225,6 +225,8 @@ def test_falcon_180b_licence_is_named_by_its_licence_file(cli: Any) -> None:
     [audit] = result.json()["audits"]
     assert audit["license"]["conclusion"] == "falcon-180b-tii-license-1.0"
     assert "inferred" in audit["summary"]
+    pages = [source["location"] for source in audit["model"]["sources"][1:]]
+    assert pages and all(page.startswith("https://") for page in pages)  # where facts came from
 
 
 def test_named_licence_files_only_where_the_repos_own_licence_is_unknown() -> None:

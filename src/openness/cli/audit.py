@@ -84,10 +84,10 @@ def run_batch(
         report, worst = audit_batch(
             models, revision, offline, jobs, timeout, advance, lambda text: say(f"note: {text}")
         )
-    for audit in report.audits:
-        for source in audit.model.sources:
-            if source.note and not offline:
-                say(f"note: {audit.model.id} audited from the {_NAMES[source.kind]}: {source.note}")
+    for audit in report.audits:  # the first source is the one the audit used
+        source = audit.model.sources[0] if audit.model.sources else None
+        if source and source.note and not offline:
+            say(f"note: {audit.model.id} audited from the {_NAMES[source.kind]}: {source.note}")
     for failure in report.errors:
         say(f"error: {failure.message}")
     return report, worst

@@ -123,6 +123,10 @@ class Evidence(BaseModel):
         description="arXiv id -> the title the card's own citation gives it, quoted (the "
         "snapshot's; other sources read the card).",
     )
+    pages: list[str] = Field(
+        default_factory=list,
+        description="The public pages a source's facts were read from (the snapshot's), as URLs.",
+    )
     named_files: dict[str, str] = Field(
         default_factory=dict,
         description="Licence files a source names by licence without holding their text: path -> "

@@ -73,6 +73,7 @@ def fetch(repo_id: str) -> Evidence | None:
         weights_declared=dict(facts.get("weights_seen", {})),
         paper_titles=dict(facts.get("papers", {})),
         named_files=dict(facts.get("license_files_named", {})),
+        pages=[url for url in facts.get("sources", []) if isinstance(url, str)][:20],
         gated=facts.get("gated"),
         warnings=warnings,
     )
