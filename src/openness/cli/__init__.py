@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 
 import typer
 
-from openness.cli import audit, check, compare, licenses, mof, scan  # noqa: F401 - registers
 from openness.cli.app import app
 from openness.cli.common import say
 from openness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, OpennessError
 
 __all__ = ["app", "main"]
+COMMANDS = ("audit", "compare", "check", "scan", "mof", "licenses")  # the order `--help` lists
+for _command in COMMANDS:
+    import_module(f"openness.cli.{_command}")  # each module registers its command
 
 
 def _exit_now(code: int) -> None:

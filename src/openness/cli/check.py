@@ -23,11 +23,11 @@ from openness.cli.common import (
     say,
     width,
 )
-from openness.cli.scan import scan_references
 from openness.errors import EXIT_POLICY_FAILED, EXIT_UNOBTAINABLE, EXIT_USAGE, UsageError
 from openness.render import OutputFormat
 
 if TYPE_CHECKING:
+    from openness.inputs.scan import ModelReference
     from openness.policy import Policy
     from openness.report import PolicyOutcome
 
@@ -78,7 +78,7 @@ def check(
         files = [Path(model) for model in models or [] if Path(model).is_file()]
         names = [model for model in models or [] if not Path(model).is_file()]
         names += models_list(models_file) if models_file else []
-        found = scan_references([*(scan or []), *files])
+        found = _scan_references([*(scan or []), *files])
     names += [ref.repo_id + (f"@{ref.revision}" if ref.revision else "") for ref in found]
     names = list(dict.fromkeys(names))
     if not names and not (scan or files):
@@ -133,3 +133,9 @@ def _policy(policy_file: Path | None, preset_name: str | None) -> tuple[Policy, 
     if policy_file is None and not path.is_file():
         raise UsageError(f"no policy: give --policy or --preset, or add {POLICY_FILE}")
     return load_policy(path), str(path)
+
+
+def _scan_references(paths: list[Path]) -> list[ModelReference]:
+    from openness.cli.scan import scan_references  # here: `scan` registers after `check`
+
+    return scan_references(paths)
