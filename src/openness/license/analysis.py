@@ -150,6 +150,11 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
             candidates.append(Candidate(named, Citation(source=path, quote=quote), named.name))
             profiled += [named.id] if named.profile else []
     conflicts = _conflicts(declared, candidates, clauses, evidence)
+    if _says_nothing(declared, card) and any(c.resolved for c in candidates):
+        # `license: other` (no name, no link) states no terms: the files' licence stands
+        warnings.append(f"card says {declared.label if declared else 'nothing'}; "
+                        f"the licence files are read for the terms")  # fmt: skip
+        declared = None
     everything = ([declared] if declared else []) + candidates
     chosen = _most_restrictive(everything)
     conclusion = chosen.resolved if chosen else None
@@ -181,6 +186,14 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
         unknown_because=unknown_because,
         conditional=conditional,
     )
+
+
+def _says_nothing(declared: Candidate | None, card: dict[str, Any]) -> bool:
+    """The card gives no terms: no licence, or `other`/`unknown` with no licence name or link."""
+    if declared is None:
+        return True
+    named = _as_text(card.get("license_name")) or _as_text(card.get("license_link"))
+    return declared.resolved is None and declared.label.lower() in _UNDECLARED and not named
 
 
 def _unread_reason(unread: list[UnreadFile]) -> str | None:
