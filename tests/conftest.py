@@ -31,6 +31,13 @@ def hub() -> Iterator[HubReplay]:
 
 
 @pytest.fixture
+def fake_token(monkeypatch: pytest.MonkeyPatch, hf_env: HfEnv) -> str:
+    """A fake HF_TOKEN: tests check it reaches the endpoint and no output, log or file."""
+    monkeypatch.setenv("HF_TOKEN", fixtures_hub.FAKE_TOKEN)
+    return fixtures_hub.FAKE_TOKEN
+
+
+@pytest.fixture
 def hf_env(hub: HubReplay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HfEnv:
     """Point everything Hub-related at the replay Hub and at tmp_path; no token, not offline."""
     import huggingface_hub.constants as constants

@@ -23,6 +23,7 @@ from hubreplay import FakeRepo
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 APPROVED_TOKEN = "hf_replay_approved_user"
 OTHER_TOKEN = "hf_replay_unapproved_user"
+FAKE_TOKEN = "hf_FAKE_SECRET_123"  # set by the `fake_token` fixture: must reach no output
 
 _UNITS = {"Bytes": 1, "kB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
 _DISPLAY_TAGS = {"Transformers": "transformers", "Safetensors": "safetensors",

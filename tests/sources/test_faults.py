@@ -35,22 +35,15 @@ from hubreplay import (
     truncate,
 )
 
-pytestmark = pytest.mark.usefixtures("hf_env")
+pytestmark = pytest.mark.usefixtures("hf_env", "fake_token")
 
-SECRET = "hf_FAKE_SECRET_123"
+SECRET = fixtures_hub.FAKE_TOKEN  # set in every test by `fake_token`
 HEALTHY = "acme/healthy"
 R1 = "deepseek-ai/DeepSeek-R1"  # in the bundled snapshot
 ELSEWHERE = "acme/elsewhere"  # not in the snapshot
 R1_INFO = f"/api/models/{R1}$"
 ELSEWHERE_INFO = f"/api/models/{ELSEWHERE}$"
 R1_LICENSE = f"/{R1}/resolve/.*/LICENSE$"
-
-
-@pytest.fixture(autouse=True)
-def token(monkeypatch: pytest.MonkeyPatch, hf_env: Any) -> str:
-    """A fake token in every test: it must reach the Hub and never any output."""
-    monkeypatch.setenv("HF_TOKEN", SECRET)
-    return SECRET
 
 
 @pytest.fixture(autouse=True)

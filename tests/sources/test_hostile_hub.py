@@ -32,19 +32,12 @@ from hubreplay import (
     trickle,
 )
 
-pytestmark = pytest.mark.usefixtures("hf_env")
+pytestmark = pytest.mark.usefixtures("hf_env", "fake_token")
 
-SECRET = "hf_HOSTILE_SECRET_456"
+SECRET = fixtures_hub.FAKE_TOKEN  # set in every test by `fake_token`
 REPO = "acme/hostile"
 NON_COMMERCIAL = b"Acme Licence\n\nYou may use the model for non-commercial purposes only.\n"
 LICENSE_GET = f"GET /{REPO}/resolve/.*/LICENSE$"
-
-
-@pytest.fixture(autouse=True)
-def token(monkeypatch: pytest.MonkeyPatch, hf_env: HfEnv) -> str:
-    """A fake token in every test: it must reach the endpoint only, and never any output."""
-    monkeypatch.setenv("HF_TOKEN", SECRET)
-    return SECRET
 
 
 @pytest.fixture

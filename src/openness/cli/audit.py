@@ -14,13 +14,12 @@ from openness.cli.common import (
     Offline,
     Output,
     Timeout,
-    color,
-    finish,
+    deliver,
     format_option,
     progress,
+    report_renderer,
     reported,
     say,
-    width,
 )
 from openness.errors import EXIT_USAGE, EvidenceUnavailable, UsageError
 from openness.render import OutputFormat
@@ -54,10 +53,8 @@ def audit(
     output: Output = None,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
-    from openness.render import RenderOptions, renderer
-
+    render = report_renderer("audit", output_format)
     with reported():
-        render = renderer("audit", output_format)
         targets: list[str | Evidence] = [*(models or [])]
         targets += models_list(models_file) if models_file else []
         targets += _list_author(author, offline, timeout) if author else []
@@ -65,8 +62,7 @@ def audit(
         say("error: nothing to audit (give MODEL arguments, --from-file or --author)")
         raise typer.Exit(EXIT_USAGE)
     report, worst = run_batch(targets, revision, offline, jobs, timeout)
-    options = RenderOptions(color=color(output), width=width())
-    finish(render(report, options), output, worst)
+    deliver(render, report, output, worst)
 
 
 def run_batch(

@@ -16,12 +16,11 @@ from openness.cli.common import (
     Offline,
     Output,
     Timeout,
-    color,
-    finish,
+    deliver,
     format_option,
+    report_renderer,
     reported,
     say,
-    width,
 )
 from openness.errors import EXIT_POLICY_FAILED, EXIT_UNOBTAINABLE, EXIT_USAGE, UsageError
 from openness.render import OutputFormat
@@ -70,10 +69,9 @@ def check(
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
     from openness import policy as policies
-    from openness.render import RenderOptions, renderer
 
+    render = report_renderer("check", output_format)
     with reported():
-        render = renderer("check", output_format)
         policy, source = _policy(policy_file, preset_name)
         files = [Path(model) for model in models or [] if Path(model).is_file()]
         names = [model for model in models or [] if not Path(model).is_file()]
@@ -90,13 +88,8 @@ def check(
     locations: dict[str, tuple[str, int]] = {}
     for ref in found:
         locations.setdefault(ref.repo_id, (ref.path, ref.line))
-    options = RenderOptions(
-        color=color(output),
-        width=width(),
-        locations=locations,
-        policy_path=source if not source.startswith("preset:") else ".openness.yml",
-    )
-    finish(render(report, options), output, worst)
+    policy_path = source if not source.startswith("preset:") else ".openness.yml"
+    deliver(render, report, output, worst, locations=locations, policy_path=policy_path)
 
 
 def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:

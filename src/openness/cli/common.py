@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -82,8 +82,13 @@ def reported() -> Iterator[None]:
     try:
         yield
     except OpennessError as error:
-        say(f"error: {error}")
-        raise typer.Exit(error.exit_code) from None
+        stop(error)
+
+
+def stop(error: OpennessError) -> NoReturn:
+    """One stderr line for the error, then its exit code."""
+    say(f"error: {error}")
+    raise typer.Exit(error.exit_code) from None
 
 
 def write(text: str, output: Path | None) -> None:
@@ -107,11 +112,33 @@ def progress(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: bar.advance(task)
 
 
-def finish(text: str, output: Path | None, worst: int) -> None:
+def finish(text: str, output: Path | None, worst: int) -> NoReturn:
     """Write the report, then exit with the worst code seen."""
     with reported():
         write(text, output)
     raise typer.Exit(worst)
+
+
+def report_renderer(command: str, output_format: OutputFormat) -> Callable[[Any, Any], str]:
+    """`command`'s renderer for the format; one usage line and exit 2 when it has none (asked
+    first, so a wrong format costs no audit)."""
+    from openness.render import renderer
+
+    try:
+        return renderer(command, output_format)
+    except OpennessError as error:
+        stop(error)
+
+
+def deliver(
+    render: Callable[[Any, Any], str], subject: Any, output: Path | None, worst: int, **options: Any
+) -> NoReturn:
+    """Render `subject` for this terminal (or for `output`), write it, exit with `worst`."""
+    from openness.render import RenderOptions
+
+    finish(
+        render(subject, RenderOptions(color=color(output), width=width(), **options)), output, worst
+    )
 
 
 def color(output: Path | None) -> bool:

@@ -13,12 +13,10 @@ from openness.cli.common import (
     Offline,
     Output,
     Timeout,
-    color,
-    finish,
+    deliver,
     format_option,
-    reported,
+    report_renderer,
     say,
-    width,
 )
 from openness.errors import EXIT_USAGE
 from openness.render import OutputFormat
@@ -42,13 +40,9 @@ def compare(
     output: Output = None,
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
-    from openness.render import RenderOptions, renderer
-
-    with reported():
-        render = renderer("compare", output_format)
+    render = report_renderer("compare", output_format)
     if len(models) < 2:
         say("error: compare needs at least two models")
         raise typer.Exit(EXIT_USAGE)
     report, worst = run_batch(models, None, offline, jobs, timeout)
-    options = RenderOptions(color=color(output), width=width(), only_differences=only_differences)
-    finish(render(report, options), output, worst)
+    deliver(render, report, output, worst, only_differences=only_differences)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from openness.cli.app import app
-from openness.cli.common import color, format_option, reported, say, width, write
+from openness.cli.common import deliver, format_option, report_renderer, say
 from openness.errors import EXIT_USAGE
 from openness.render import OutputFormat
 
@@ -23,12 +23,10 @@ def licenses_list(
 ) -> None:
     """List every licence and use policy openness knows."""
     from openness.license.profiles import knowledge_base
-    from openness.render import RenderOptions, renderer
 
-    with reported():
-        render = renderer("licenses list", output_format)
+    render = report_renderer("licenses list", output_format)
     profiles = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
-    write(render(profiles, RenderOptions(color=color(None), width=width())), None)
+    deliver(render, profiles, None, 0)
 
 
 @licenses_app.command("show")
@@ -38,12 +36,10 @@ def licenses_show(
 ) -> None:
     """Show one licence profile: facts, incorporated policies and restrictive clauses."""
     from openness.license.profiles import knowledge_base
-    from openness.render import RenderOptions, renderer
 
-    with reported():
-        render = renderer("licenses show", output_format)
+    render = report_renderer("licenses show", output_format)
     profile = knowledge_base().find(license)
     if profile is None:
         say(f"error: no licence profile matches {license!r} (see `openness licenses list`)")
         raise typer.Exit(EXIT_USAGE)
-    write(render(profile, RenderOptions(color=color(None), width=width())), None)
+    deliver(render, profile, None, 0)

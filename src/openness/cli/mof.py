@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
-from openness.cli.common import format_option, reported, write
+from openness.cli.common import deliver, format_option, report_renderer, reported
 from openness.render import OutputFormat
 
 
@@ -30,12 +30,11 @@ def mof_command(
     output_format: Annotated[OutputFormat, format_option("mof")] = OutputFormat.table,
 ) -> None:
     """Grade MOF YAML files against the Model Openness Framework: class and progress."""
-    from openness.render import RenderOptions, renderer
     from openness.render.mof_grades import Grade
     from openness.rubrics.mof import evaluate_mof, load_mof_documents
 
+    render = report_renderer("mof", output_format)
     with reported():
-        render = renderer("mof", output_format)
         grades = []
         for path in files:
             documents = load_mof_documents(path)
@@ -43,4 +42,4 @@ def mof_command(
                 Grade(str(path), number, len(documents), evaluate_mof(document, normalise))
                 for number, document in enumerate(documents, start=1)
             ]
-    write(render(grades, RenderOptions()), None)
+    deliver(render, grades, None, 0)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
-from openness.cli.common import format_option, reported, write
+from openness.cli.common import deliver, format_option, report_renderer, reported
 from openness.errors import UsageError
 from openness.render import OutputFormat
 
@@ -31,9 +31,7 @@ def scan_command(
     output_format: Annotated[OutputFormat, format_option("scan")] = OutputFormat.table,
 ) -> None:
     """List the Hugging Face models referenced in code, configs, Dockerfiles and notebooks."""
-    from openness.render import RenderOptions, renderer
-
+    render = report_renderer("scan", output_format)
     with reported():
-        render = renderer("scan", output_format)
         found = scan_references(paths)
-    write(render(found, RenderOptions()), None)
+    deliver(render, found, None, 0)
