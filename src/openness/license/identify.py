@@ -5,7 +5,12 @@ A text is cut into overlapping 5-word shingles, each hashed to 32 bits. Every re
 How much of a reference the text contains, and how much of the text the references explain,
 tell an exact copy from a modified one, a concatenation of several documents, or an unknown text.
 Titles, copyright lines, links, list numbering and how-to-apply appendices are left out first:
-they vary between copies of one licence.
+they vary between copies of one licence, and so does a header before the text (`header.py`).
+
+A text the knowledge base does not know exactly may still be a standard licence: the SPDX list's
+licences are identified by a library (`standard.py`), their facts and clause kinds taken from the
+SPDX list and `licenses/spdx/` (`spdx.py`). The knowledge base stays the authority: an exact
+match of a profile (every AI licence) wins, and so does its "modified" verdict on its own licence.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from openness.data import packaged
+from openness.license.header import is_header
 from openness.license.profiles import knowledge_base
 from openness.license.text import clean_lines
 
@@ -39,7 +45,10 @@ SAME_TEXT = 0.5  # overlap above which two references are versions of one text
 Match = Literal["exact", "modified", "concatenated", "unknown"]
 
 _NOTICE_LINE = re.compile(  # copyright and SPDX lines: they vary between copies of one licence
-    r"(?i)^(?:copyright\b|\(c\)|©|all rights reserved\b|spdx-license-identifier:)"
+    # ("copyright notice that is included..." in a re-wrapped licence is no such line)
+    # nor is "(c) You must retain...", a list item
+    r"(?i)^(?:copyright(?:\s*(?:\(c\)|©|\d|<|\[|:)|\s+(?-i:[A-Z])|\s*$)|(?:\(c\)|©)\s*(?:\d|<|copyright)"
+    r"|all rights reserved\b|spdx-license-identifier:)"
 )
 _APPENDIX = re.compile(r"(?i)^(?:appendix\W*)?how to apply\b")  # instructions, not terms
 _COPYRIGHT_INLINE = re.compile(r"(?i)copyright\s*(?:\(c\)|©)[^\"]{0,80}?all rights reserved\.?")
@@ -56,10 +65,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 class Identification(BaseModel):
     """Which known licence a text is, and how faithfully."""
 
-    profile_id: str | None
+    profile_id: str | None  # a profile's id, else the SPDX id of a standard licence
     confidence: float = Field(ge=0, le=1)
     match: Match
     also: list[str] = Field(default_factory=list)
+    spdx_id: str | None = None  # the standard licence it is, when the text says which
 
 
 def _is_title(line: str) -> bool:
@@ -216,13 +226,44 @@ def _parts(scores: list[_Score]) -> list[_Score]:
 
 
 def identify_text(text: str) -> Identification:
-    """Identify the licence (and any appended documents) a text consists of."""
-    hashes = shingle_hashes(identification_words(text))
+    """Identify the licence (and any appended documents) a text consists of: the knowledge
+    base first, then the SPDX list's standard licences."""
+    known, novel = _identify_known(text)
+    if known.match in ("exact", "concatenated"):
+        return known
+    from openness.license.standard import identify_standard
+
+    standard = identify_standard(text)
+    if standard is None:
+        return known
+    profile = knowledge_base().by_spdx(standard.spdx_id)
+    if known.match == "modified" and (
+        standard.match == "modified"
+        or (profile is not None and profile.id == known.profile_id and novel > MAX_NOVEL_WORDS)
+    ):
+        # words the knowledge base's copy lacks are added terms; parts of that copy missing
+        # from the text are not, when the library finds every term of the licence
+        return known
+    return Identification(
+        profile_id=profile.id if profile else standard.spdx_id,
+        confidence=standard.coverage,
+        match=standard.match,
+        also=list(standard.also),
+        spdx_id=standard.spdx_id,
+    )
+
+
+def _identify_known(text: str) -> tuple[Identification, int]:
+    """The knowledge base's identification of a text, by fingerprint, and how many of its
+    words (a header aside) the chosen references do not have."""
+    words = identification_words(text)
+    hashes = shingle_hashes(words)
     found = set(hashes)
     scores = _scores(found) if len(found) >= MIN_SHINGLES else []
     if not scores or max(scores[0].containment, scores[0].share) < DOMINANT:
         similarity = math.sqrt(scores[0].containment * scores[0].share) if scores else 0.0
-        return Identification(profile_id=None, confidence=round(similarity, 3), match="unknown")
+        unknown = Identification(profile_id=None, confidence=round(similarity, 3), match="unknown")
+        return unknown, len(words)
 
     best, *others = _parts(scores)
     chosen = {best.profile_id, *(part.profile_id for part in others)}
@@ -231,17 +272,18 @@ def identify_text(text: str) -> Identification:
     for slug, profile_id in _profile_of_slug().items():
         if profile_id in chosen and slug in references:
             covered |= references[slug]
-    faithful = (
-        len(references[best.slug]) - best.shared <= MAX_MISSING
-        and _novel_words(hashes, covered) <= MAX_NOVEL_WORDS
-    )
+    novel = _novel_words(hashes, covered, words)
+    faithful = len(references[best.slug]) - best.shared <= MAX_MISSING and novel <= MAX_NOVEL_WORDS
     explained = len(found & covered) / len(found)
-    return Identification(
+    profile = knowledge_base().get(best.profile_id)
+    found_id = Identification(
         profile_id=best.profile_id,
         confidence=round((best.containment + explained) / 2, 3),
         match="modified" if not faithful else "concatenated" if others else "exact",
         also=[part.profile_id for part in others],
+        spdx_id=profile.spdx_id if profile and faithful else None,
     )
+    return found_id, novel
 
 
 def _same_text(first: frozenset[int], second: frozenset[int]) -> bool:
@@ -249,13 +291,19 @@ def _same_text(first: frozenset[int], second: frozenset[int]) -> bool:
     return len(first & second) / max(len(first), len(second)) >= SAME_TEXT
 
 
-def _novel_words(hashes: list[int], covered: set[int]) -> int:
-    """How many words of the text lie in no shingle that the references know."""
+def _novel_words(hashes: list[int], covered: set[int], words: list[str]) -> int:
+    """How many words of the text lie in no shingle that the references know, leaving out a
+    header before the first known words (a title, "released under the MIT License:")."""
     novel = 0
     last_known = -SHINGLE  # start of the last shingle found in the references
+    leading = None  # novel words before the first known shingle
     for position in range(len(hashes) + SHINGLE - 1):
         if position < len(hashes) and hashes[position] in covered:
+            if leading is None:
+                leading = novel
             last_known = position
         if position - last_known >= SHINGLE:
             novel += 1
+    if leading and is_header(words[:leading]):
+        novel -= leading
     return novel
