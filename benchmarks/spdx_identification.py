@@ -207,16 +207,9 @@ def _percentile(values: list[float], share: float) -> float:
 def openness_identify() -> Identify:
     """openness's identification: the SPDX id it gives a text (knowledge base, then library)."""
     from openness.license.identify import identify_text
-    from openness.license.profiles import knowledge_base
-
-    kb = knowledge_base()
 
     def identify(text: str) -> str | None:
-        found = identify_text(text)
-        if found.spdx_id:
-            return found.spdx_id
-        profile = kb.get(found.profile_id) if found.profile_id else None
-        return profile.spdx_id if profile else None
+        return identify_text(text).spdx_id  # only a text it takes for that licence, unmodified
 
     return identify
 

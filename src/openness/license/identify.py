@@ -72,7 +72,7 @@ class Identification(BaseModel):
     spdx_id: str | None = None  # the standard licence it is, when the text says which
 
 
-def _is_title(line: str) -> bool:
+def is_title(line: str) -> bool:
     """A heading naming a document, such as `Apache License` or `Acceptable Use Policy`."""
     if not _TITLE_WORD.search(line) or len(line.split()) > 10:
         return False
@@ -80,7 +80,7 @@ def _is_title(line: str) -> bool:
     return all(token[0].isupper() or token.lower() in _MINOR for token in tokens)
 
 
-def _is_notice(line: str) -> bool:
+def is_notice(line: str) -> bool:
     """A copyright or SPDX line."""
     return bool(_NOTICE_LINE.match(line)) and len(line.split()) <= 15
 
@@ -91,11 +91,11 @@ def identification_words(text: str) -> list[str]:
     lines = []
     in_appendix = False
     for line in clean_lines(text):
-        if _is_title(line):
+        if is_title(line):
             in_appendix = False  # a heading: another document may follow the appendix
         elif _APPENDIX.match(line):
             in_appendix = True
-        elif line and not in_appendix and not _is_notice(line):
+        elif line and not in_appendix and not is_notice(line):
             lines.append(line)
     tokens = _COPYRIGHT_INLINE.sub(" ", " ".join(lines)).split()
     return _WORD.findall(" ".join(token for token in tokens if not _is_noise(token)).lower())
@@ -231,12 +231,13 @@ def identify_text(text: str) -> Identification:
     known, novel = _identify_known(text)
     if known.match in ("exact", "concatenated"):
         return known
+    from openness.license.spdx import profile_of
     from openness.license.standard import identify_standard
 
     standard = identify_standard(text)
     if standard is None:
         return known
-    profile = knowledge_base().by_spdx(standard.spdx_id)
+    profile = profile_of(standard.spdx_id)
     if known.match == "modified" and (
         standard.match == "modified"
         or (profile is not None and profile.id == known.profile_id and novel > MAX_NOVEL_WORDS)
@@ -249,7 +250,7 @@ def identify_text(text: str) -> Identification:
         confidence=standard.coverage,
         match=standard.match,
         also=list(standard.also),
-        spdx_id=standard.spdx_id,
+        spdx_id=standard.spdx_id if standard.match != "modified" else None,
     )
 
 

@@ -35,10 +35,10 @@ def _spdx_index() -> dict[str, str]:
 def from_spdx_id(spdx_id: str, profile: LicenseProfile | None = None) -> Resolved | None:
     """A standard licence identified from its text: its profile when it has one (with the SPDX
     id the text gave, e.g. AGPL-3.0-or-later for the AGPL profile), else the SPDX list's entry."""
-    from openness.license.spdx import spdx_licence
+    from openness.license.spdx import profile_of, spdx_licence
 
     entry = spdx_licence(spdx_id)
-    profile = profile or knowledge_base().by_spdx(spdx_id)
+    profile = profile or profile_of(spdx_id)
     if profile is not None:
         return replace(from_profile(profile), spdx_id=entry.id if entry else profile.spdx_id)
     if entry is None:

@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.data import packaged
-from openness.license.profiles import ProfileClause
+from openness.license.profiles import LicenseProfile, ProfileClause, knowledge_base
 from openness.readers import load
 
 
@@ -57,6 +57,16 @@ def current_spdx_id(spdx_id: str, or_later: bool = False) -> str:
         if successor in _listed():
             return successor
     return spdx_id
+
+
+def profile_of(spdx_id: str) -> LicenseProfile | None:
+    """The knowledge base's profile of a standard licence: by its SPDX id, or an -or-later id
+    by the -only one (the AGPL profile stands for AGPL-3.0-only and AGPL-3.0-or-later)."""
+    kb = knowledge_base()
+    found = kb.by_spdx(spdx_id)
+    if found is None and spdx_id.endswith("-or-later"):
+        found = kb.by_spdx(spdx_id.removesuffix("-or-later") + "-only")
+    return found
 
 
 class KindRule(BaseModel):

@@ -55,9 +55,31 @@ class _Region:
 
 
 def _regions(text: str) -> list[_Region]:
+    """Where each licence lies. The library stretches a match back over a copyright line, and
+    over whatever stands between it and the licence: where the text with the copyright lines on
+    top or before its first licence blanked gives the same licences, their places come from it."""
     from licenseclassifier import identify_license
 
-    return [_Region(m.id, m.start, m.end) for m in identify_license(text, coverage_threshold=0)]
+    from openness.license.identify import is_notice, is_title
+
+    found = [_Region(m.id, m.start, m.end) for m in identify_license(text, coverage_threshold=0)]
+    if not found:
+        return found
+    lines, offset, opening = [], 0, True  # opening: the title, copyright and blank lines on top
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        notice = is_notice(body.strip())
+        opening = opening and (notice or not body.strip() or is_title(body.strip()))
+        blank = notice and (opening or offset <= found[0].start)
+        lines.append(" " * len(body) + line[len(body) :] if blank else line)
+        offset += len(line)
+    masked = "".join(lines)
+    if masked == text:
+        return found
+    blanked = [
+        _Region(m.id, m.start, m.end) for m in identify_license(masked, coverage_threshold=0)
+    ]
+    return blanked if [r.id for r in blanked] == [r.id for r in found] else found
 
 
 def _words(text: str) -> list[str]:
