@@ -195,3 +195,25 @@ def test_a_sample_of_the_spdx_list_is_identified() -> None:
     sample = sorted(standard)[::12]
     right = sum(identify_text(standard[key]).spdx_id is not None for key in sample)
     assert right >= 0.9 * len(sample)
+
+
+def test_scancode_is_asked_only_when_the_library_names_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openness.license import standard
+
+    text = "Permission to use this file for any purpose is hereby granted, without fee.\n" * 3
+    region = standard._Region("HPND", 0, len(text))
+    monkeypatch.setattr(standard, "_scancode_regions", lambda _text: [region])
+    monkeypatch.setattr(standard, "_regions", lambda _text: [])
+    assert standard.identify_standard(text) == standard.Standard("HPND", "exact", (), 1.0)
+
+
+def test_without_scancode_installed_it_finds_nothing() -> None:
+    import importlib.util
+
+    from openness.license.standard import _scancode_regions
+
+    if importlib.util.find_spec("licensedcode") is not None:
+        pytest.skip("ScanCode is installed here")
+    assert _scancode_regions(spdx_text("MIT")) == []

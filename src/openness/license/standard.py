@@ -1,7 +1,9 @@
 """Standard licences (the SPDX list) identified from their text.
 
 licenseclassifier (a pure-Python port of Google's licensecheck, with patterns for the SPDX
-list) names the licences a text holds and where they lie. What the rest of the text is decides
+list) names the licences a text holds and where they lie; where it names none and ScanCode
+Toolkit is installed (the `scancode` extra), ScanCode is asked too (its index takes seconds and
+over 1 GB to load, once per process). What the rest of the text is decides
 how faithful the copy is: a short header before the licence (a title, "released under the MIT
 License:", a copyright line) changes nothing; words after it or between two licences, or a
 header that grants, forbids or conditions anything, are added terms. Terms taken out of a
@@ -12,6 +14,7 @@ Loaded on first use: the library and its compiled patterns cost about 0.2 s.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -82,6 +85,28 @@ def _regions(text: str) -> list[_Region]:
     return blanked if [r.id for r in blanked] == [r.id for r in found] else found
 
 
+def _scancode_regions(text: str) -> list[_Region]:
+    """ScanCode's detections of licences on the SPDX list, whole rules only; none when it is
+    not installed."""
+    if importlib.util.find_spec("licensedcode") is None:
+        return []
+    from licensedcode.cache import get_index  # type: ignore[import-not-found,unused-ignore]
+    from licensedcode.detection import detect_licenses  # type: ignore[import-not-found,unused-ignore]
+
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    regions = []
+    for detection in detect_licenses(index=get_index(), query_string=text):
+        spdx_id = str(detection.license_expression_spdx or "")
+        if not is_listed(spdx_id) or any(m.coverage() < 100 for m in detection.matches):
+            continue  # an expression, a LicenseRef, or part of a licence
+        first = min(m.start_line for m in detection.matches)
+        last = max(m.end_line for m in detection.matches)
+        regions.append(_Region(spdx_id, starts[first - 1], starts[min(last, len(starts) - 1)]))
+    return sorted(regions, key=lambda region: region.start)
+
+
 def _words(text: str) -> list[str]:
     from openness.license.identify import identification_words
 
@@ -94,7 +119,7 @@ def _base(spdx_id: str) -> str:
 
 def identify_standard(text: str) -> Standard | None:
     """The standard licence the text is, or None when licence text makes up too little of it."""
-    found = _regions(text)
+    found = _regions(text) or _scancode_regions(text)
     longest = max((region.size for region in found), default=0)
     licences = [
         r
