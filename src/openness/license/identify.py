@@ -240,10 +240,11 @@ def identify_text(text: str) -> Identification:
     profile = profile_of(standard.spdx_id)
     if known.match == "modified" and (
         standard.match == "modified"
-        or (profile is not None and profile.id == known.profile_id and novel > MAX_NOVEL_WORDS)
+        or (profile is not None and profile.id == known.profile_id and not is_header(novel))
     ):
-        # words the knowledge base's copy lacks are added terms; parts of that copy missing
-        # from the text are not, when the library finds every term of the licence
+        # words the knowledge base's copy lacks are added terms when they say anything (may,
+        # not, only...); parts of that copy missing from the text, or a few words spelt or
+        # laid out otherwise, are not when the library finds every term of the licence
         return known
     return Identification(
         profile_id=profile.id if profile else standard.spdx_id,
@@ -254,9 +255,9 @@ def identify_text(text: str) -> Identification:
     )
 
 
-def _identify_known(text: str) -> tuple[Identification, int]:
-    """The knowledge base's identification of a text, by fingerprint, and how many of its
-    words (a header aside) the chosen references do not have."""
+def _identify_known(text: str) -> tuple[Identification, list[str]]:
+    """The knowledge base's identification of a text, by fingerprint, and the words of the
+    text (a header aside) that the chosen references do not have."""
     words = identification_words(text)
     hashes = shingle_hashes(words)
     found = set(hashes)
@@ -264,7 +265,7 @@ def _identify_known(text: str) -> tuple[Identification, int]:
     if not scores or max(scores[0].containment, scores[0].share) < DOMINANT:
         similarity = math.sqrt(scores[0].containment * scores[0].share) if scores else 0.0
         unknown = Identification(profile_id=None, confidence=round(similarity, 3), match="unknown")
-        return unknown, len(words)
+        return unknown, words
 
     best, *others = _parts(scores)
     chosen = {best.profile_id, *(part.profile_id for part in others)}
@@ -274,7 +275,8 @@ def _identify_known(text: str) -> tuple[Identification, int]:
         if profile_id in chosen and slug in references:
             covered |= references[slug]
     novel = _novel_words(hashes, covered, words)
-    faithful = len(references[best.slug]) - best.shared <= MAX_MISSING and novel <= MAX_NOVEL_WORDS
+    faithful = len(references[best.slug]) - best.shared <= MAX_MISSING
+    faithful = faithful and len(novel) <= MAX_NOVEL_WORDS
     explained = len(found & covered) / len(found)
     profile = knowledge_base().get(best.profile_id)
     found_id = Identification(
@@ -292,19 +294,19 @@ def _same_text(first: frozenset[int], second: frozenset[int]) -> bool:
     return len(first & second) / max(len(first), len(second)) >= SAME_TEXT
 
 
-def _novel_words(hashes: list[int], covered: set[int], words: list[str]) -> int:
-    """How many words of the text lie in no shingle that the references know, leaving out a
-    header before the first known words (a title, "released under the MIT License:")."""
-    novel = 0
+def _novel_words(hashes: list[int], covered: set[int], words: list[str]) -> list[str]:
+    """The words of the text that lie in no shingle the references know, leaving out a header
+    before the first known words (a title, "released under the MIT License:")."""
+    novel: list[int] = []
     last_known = -SHINGLE  # start of the last shingle found in the references
-    leading = None  # novel words before the first known shingle
+    leading = None  # how many novel words come before the first known shingle
     for position in range(len(hashes) + SHINGLE - 1):
         if position < len(hashes) and hashes[position] in covered:
             if leading is None:
-                leading = novel
+                leading = len(novel)
             last_known = position
         if position - last_known >= SHINGLE:
-            novel += 1
+            novel.append(position)
     if leading and is_header(words[:leading]):
-        novel -= leading
-    return novel
+        novel = novel[leading:]
+    return [words[position] for position in novel]
