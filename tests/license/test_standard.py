@@ -217,3 +217,15 @@ def test_without_scancode_installed_it_finds_nothing() -> None:
     if importlib.util.find_spec("licensedcode") is not None:
         pytest.skip("ScanCode is installed here")
     assert _scancode_regions(spdx_text("MIT")) == []
+
+
+def test_openmdw_and_newer_hub_keywords_resolve() -> None:
+    from openness.license.names import resolve
+
+    newer = resolve("openmdw-1.1")
+    assert newer and (newer.id, newer.spdx_id) == ("openmdw-1.1", None)  # not on the SPDX list
+    older = resolve("OpenMDW-1.0")
+    assert older and (older.id, older.spdx_id, older.osi_approved) == (
+        "openmdw-1.0", "OpenMDW-1.0", False)  # fmt: skip
+    for keyword in ("h-research", "intel-research", "apple-amlr", "lgpl-lr", "grok2-community"):
+        assert resolve(keyword) is not None, keyword
