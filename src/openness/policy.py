@@ -32,9 +32,9 @@ PRESETS = ("osi", "permissive", "no-use-restrictions")
 
 @cache
 def clause_kinds() -> frozenset[str]:
-    from openness.license.clauses import clause_rules
+    from openness.license.clauses import clause_kinds
 
-    return frozenset(clause_rules())
+    return frozenset(clause_kinds())
 
 
 class Licenses(BaseModel):

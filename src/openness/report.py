@@ -106,6 +106,10 @@ class Clause(BaseModel):
     condition: str | None = Field(
         default=None, description="The condition the clause applies under, quoted, if any."
     )
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="For a clause detected in a text: the words that decided it, strongest first.",
+    )
 
 
 class Access(BaseModel):

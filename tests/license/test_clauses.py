@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openness.license.clauses import QUOTE_LIMIT, ClauseRule, clause_rules, detect_clauses
+from openness.license.clauses import QUOTE_LIMIT, clause_kinds, detect_clauses
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "licenses"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared licence corpus absent")
@@ -17,7 +17,7 @@ KINDS = {
     "non-commercial", "research-only", "commercial-restriction", "user-threshold",
     "acceptable-use-policy", "output-use-restriction", "territory-restriction",
     "attribution-requirement", "revocable", "downstream-restrictions", "copyleft",
-    "no-derivatives", "gated-acceptance",
+    "no-derivatives", "gated-acceptance", "distribution-prohibition",
 }  # fmt: skip
 
 # Paraphrases in the style of AI model licences, written for these tests.
@@ -104,28 +104,18 @@ def kinds(text: str) -> set[str]:
     return {hit.kind for hit in detect_clauses(text, "LICENSE")}
 
 
-def test_rules_cover_exactly_the_clause_vocabulary() -> None:
-    assert set(clause_rules()) == KINDS
-    assert all(rule.summary and rule.patterns for rule in clause_rules().values())
+def test_kinds_are_exactly_the_clause_vocabulary() -> None:
+    assert set(clause_kinds()) == KINDS
+    assert all(kind.summary for kind in clause_kinds().values())
 
 
-def test_rules_must_be_lower_case() -> None:
-    with pytest.raises(ValueError, match="lower case"):
-        ClauseRule(summary="x", patterns=[r"\bMonthly\b"])
-    assert ClauseRule(summary="x", patterns=[r"\S+ users"]).patterns == [r"\S+ users"]
-
-
-@pytest.mark.parametrize(
-    ("kind", "sentence"),
-    [(kind, sentence) for kind, sentences in PARAPHRASES.items() for sentence in sentences],
-)
-def test_paraphrased_clause_is_found(kind: str, sentence: str) -> None:
-    assert kind in kinds(sentence)
-
-
-@pytest.mark.parametrize("sentence", HARMLESS)
-def test_disclaimers_definitions_and_permissions_are_not_clauses(sentence: str) -> None:
-    assert kinds(sentence) == set()
+def test_paraphrases_are_found_and_harmless_sentences_are_not() -> None:
+    """A statistical detector is held to rates on sentences it was not trained on: these were
+    written for this test, in the style of AI model licences."""
+    found = [kind in kinds(sentence) for kind, group in PARAPHRASES.items() for sentence in group]
+    alarms = [sentence for sentence in HARMLESS if kinds(sentence)]
+    assert sum(found) / len(found) >= 0.9
+    assert len(alarms) <= 3, alarms
 
 
 def test_non_commercial_supersedes_commercial_restriction() -> None:
@@ -136,11 +126,11 @@ def test_non_commercial_supersedes_commercial_restriction() -> None:
     assert kinds(text) == {"non-commercial"}
 
 
-def test_pattern_spanning_a_hard_line_break_is_reported_on_its_first_line() -> None:
+def test_a_statement_across_a_hard_line_break_is_reported_on_its_first_line() -> None:
     text = "Preamble.\n\nIf the products of the licensee have 700 million monthly\nactive users.\n"
-    (hit,) = detect_clauses(text, "LICENSE")
-    assert (hit.kind, hit.line, hit.source) == ("user-threshold", 3, "LICENSE")
-    assert hit.quote == "If the products of the licensee have 700 million monthly"
+    hit = next(hit for hit in detect_clauses(text, "LICENSE") if hit.kind == "user-threshold")
+    assert (hit.line, hit.source) == (3, "LICENSE")
+    assert hit.quote == "If the products of the licensee have 700 million monthly active users."
 
 
 def test_markdown_and_hyphenation_are_seen_through() -> None:
@@ -159,10 +149,10 @@ def test_quote_is_short_clean_and_centred_on_the_match() -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", hit.quote)
 
 
-def test_first_occurrence_wins() -> None:
-    text = "We may modify these terms from time to time.\nThis license is revocable.\n"
+def test_each_kind_is_reported_once_at_one_of_its_statements() -> None:
+    text = "We may modify these terms from time to time.\n\nThis license is revocable.\n"
     (hit,) = detect_clauses(text, "LICENSE")
-    assert hit.line == 1
+    assert hit.kind == "revocable" and hit.line in (1, 3)
 
 
 def corpus_text(slug: str) -> str:
@@ -186,15 +176,10 @@ def first_line_with(text: str, phrase: str) -> int:
 def test_renamed_llama_license_keeps_its_clauses_and_lines() -> None:
     text = renamed_llama_3_1()
     assert "Llama" not in text and "Meta" not in text
+    lines = text.split("\n")
     hits = {hit.kind: hit for hit in detect_clauses(text, "LICENSE")}
-    expected = {
-        "user-threshold": "monthly active users",
-        "acceptable-use-policy": "Acceptable Use Policy",
-        "attribution-requirement": "prominently display",
-    }
-    for kind, phrase in expected.items():
-        assert hits[kind].line == first_line_with(text, phrase), kind
-        assert phrase.lower() in hits[kind].quote.lower()
+    for kind in ("user-threshold", "acceptable-use-policy", "attribution-requirement"):
+        assert hits[kind].quote.strip("…")[:40] in " ".join(lines[hits[kind].line - 1].split())
     assert {"commercial-restriction", "gated-acceptance"} <= set(hits)
 
 

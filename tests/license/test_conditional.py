@@ -23,7 +23,7 @@ POLICY = """Acceptable Use Policy
 With respect to any multimodal models included in this release, the rights granted under
 Section 1 are not being granted to you if you are an individual domiciled in the European Union.
 """
-EVERYWHERE = "Rights are not granted to a company with a principal place of business in Atlantis.\n"
+EVERYWHERE = "Rights are not granted to a company whose principal place of business is in Brazil.\n"
 
 
 def evidence(card: dict[str, Any], tags: list[str] | None = None, **texts: str) -> Evidence:
@@ -43,7 +43,7 @@ def territory(hits: list[Any]) -> Any:
 
 def test_a_condition_in_the_clause_sentence_is_quoted() -> None:
     hit = territory(detect_clauses(POLICY, "USE_POLICY.md"))
-    assert (hit.condition, hit.line) == ("multimodal", 6)
+    assert (hit.condition, hit.line) == ("multimodal", 5)  # where the statement starts
     assert hit.condition_quote == "With respect to any multimodal models included in this release"
 
 

@@ -121,6 +121,7 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
                 summary=hit.summary,
                 evidence=Citation(source=hit.source, line=hit.line, quote=hit.quote),
                 condition=hit.condition_quote,
+                reasons=hit.reasons,
             )
             limits.pop(hit.kind, None)
             if hit.condition:

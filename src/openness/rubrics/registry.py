@@ -75,9 +75,9 @@ def _load(path: Path) -> RubricSpec:
 
 
 def _check_references(spec: RubricSpec, path: Path) -> None:
-    from openness.license.clauses import clause_rules
+    from openness.license.clauses import clause_kinds
 
-    kinds = clause_rules()
+    kinds = clause_kinds()
     seen: set[str] = set()
     for rule in spec.criteria:
         if rule.id in seen:
