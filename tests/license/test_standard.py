@@ -229,3 +229,84 @@ def test_openmdw_and_newer_hub_keywords_resolve() -> None:
         "openmdw-1.0", "OpenMDW-1.0", False)  # fmt: skip
     for keyword in ("h-research", "intel-research", "apple-amlr", "lgpl-lr", "grok2-community"):
         assert resolve(keyword) is not None, keyword
+
+
+# SPDX texts the library has no pattern for or takes for a near-twin: told apart by fingerprint
+# (licenses/spdx-fingerprints.json)
+NEAR_TWINS = [
+    ("HPND-Netrek", "HPND"),
+    ("dtoa", "HPND"),
+    ("metamail", "HPND"),
+    ("OpenSSL-standalone", "OpenSSL"),
+    ("BSD-2-Clause-pos-unchanged", "BSD-2-Clause"),
+]
+
+
+@pytest.mark.parametrize(("spdx_id", "sibling"), NEAR_TWINS)
+def test_a_near_twin_is_told_apart_from_its_sibling(spdx_id: str, sibling: str) -> None:
+    for text in (spdx_text(spdx_id), rewrapped(spdx_text(spdx_id))):
+        found = identify_text(text)
+        assert (found.spdx_id, found.match) == (spdx_id, "exact")
+    assert identify_text(spdx_text(sibling)).spdx_id == sibling
+
+
+@pytest.mark.parametrize(
+    "spdx_id", ["TTWL", "Cronyx", "DocBook-DTD", "SunPro", "X11-swapped", "magaz", "ulem"]
+)
+def test_a_licence_the_library_has_no_pattern_for_is_named(spdx_id: str) -> None:
+    text = spdx_text(spdx_id)
+    for changed in (text, rewrapped(text), "Copyright (c) 2025 Example Labs\n\n" + text):
+        found = identify_text(changed)
+        assert (found.profile_id, found.spdx_id, found.match) == (spdx_id, spdx_id, "exact")
+
+
+@pytest.mark.parametrize("spdx_id", ["AFL-2.1", "CECILL-2.0", "SAX-PD-2.0"])
+def test_the_published_text_with_its_optional_notes_is_exact(spdx_id: str) -> None:
+    found = identify_text(spdx_text(spdx_id))
+    assert (found.spdx_id, found.match) == (spdx_id, "exact")
+
+
+@pytest.mark.parametrize("spdx_id", ["TTWL", "Cronyx", "HPND-Netrek", "dtoa", "SunPro"])
+@pytest.mark.parametrize("where", ["header", "after", "inside"])
+def test_a_fingerprinted_licence_with_an_added_term_is_modified(spdx_id: str, where: str) -> None:
+    text = spdx_text(spdx_id)
+    words = text.split(" ")
+    middle = len(words) // 2
+    changed = {
+        "header": f"{ADDED}\n\n{text}",
+        "after": f"{text}\n\n{ADDED}\n",
+        "inside": " ".join([*words[:middle], ADDED, *words[middle:]]),
+    }[where]
+    found = identify_text(changed)
+    assert found.spdx_id is None and found.match == "modified", found
+
+
+def test_a_fingerprinted_licence_with_a_term_taken_out_is_not_named() -> None:
+    text = " ".join(spdx_text("Cronyx").split())
+    cut = text.replace(" provided that the copyright and these terms are retained", "")
+    assert cut != text
+    found = identify_text(cut)
+    assert found.spdx_id is None and found.match == "modified"
+
+
+def test_the_spdx_fingerprints_hold_hashes_of_the_recorded_list_only() -> None:
+    import json
+
+    from openness.license.listed import spdx_list_version
+
+    path = packaged("licenses/spdx-fingerprints.json")
+    assert path.stat().st_size < 300_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert re.fullmatch(r"\d+\.\d+(?:\.\d+)?", spdx_list_version())
+    assert set(data["layout_dependent"]) <= set(data["references"])
+    for encoded in [*data["references"].values(), *data["layout_dependent"].values()]:
+        assert re.fullmatch(r"[A-Za-z0-9+/]*=*", encoded)  # base64 of hashes, no text
+    assert spdx_licence("TTWL") is not None and "TTWL" in data["references"]
+
+
+def rewrapped(text: str) -> str:
+    """The text with each paragraph re-flowed at 60 columns."""
+    import textwrap
+
+    paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return "\n\n".join(textwrap.fill(paragraph, 60) for paragraph in paragraphs) + "\n"

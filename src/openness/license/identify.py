@@ -22,10 +22,10 @@ import math
 import re
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -33,6 +33,9 @@ from openness.data import packaged
 from openness.license.header import is_header
 from openness.license.profiles import knowledge_base
 from openness.license.text import clean_lines
+
+if TYPE_CHECKING:
+    from openness.license.standard import Standard
 
 SHINGLE = 5
 MIN_SHINGLES = 20  # shorter texts (a notice, a licence name) are not identified
@@ -228,13 +231,14 @@ def _parts(scores: list[_Score]) -> list[_Score]:
 def identify_text(text: str) -> Identification:
     """Identify the licence (and any appended documents) a text consists of: the knowledge
     base first, then the SPDX list's standard licences."""
-    known, novel = _identify_known(text)
+    words = identification_words(text)
+    hashes = shingle_hashes(words)
+    known, novel = _identify_known(words, hashes)
     if known.match in ("exact", "concatenated"):
         return known
     from openness.license.spdx import profile_of
-    from openness.license.standard import identify_standard
 
-    standard = identify_standard(text)
+    standard = _standard(text, words, hashes)
     if standard is None:
         return known
     profile = profile_of(standard.spdx_id)
@@ -255,11 +259,30 @@ def identify_text(text: str) -> Identification:
     )
 
 
-def _identify_known(text: str) -> tuple[Identification, list[str]]:
+def _standard(text: str, words: list[str], hashes: list[int]) -> Standard | None:
+    """The SPDX licence a text is: the list's own text, by fingerprint, wins over the library's
+    pattern of another licence (a near-twin) and over its "modified" where the pattern leaves out
+    part of the published text; else the library's answer; else a fingerprinted licence with
+    words added or taken out, as modified."""
+    from openness.license.listed import identify_listed
+    from openness.license.standard import Standard, identify_standard
+
+    listed = identify_listed(words, hashes)
+    standard = identify_standard(text)
+    if listed is None:
+        return standard
+    if listed.match == "exact":
+        if standard and standard.match != "modified" and standard.spdx_id in listed.same:
+            return standard  # the library's id says more (-or-later) for the same text
+        return Standard(listed.spdx_id, "exact", (), listed.coverage)
+    if standard is None:
+        return Standard(listed.spdx_id, "modified", (), listed.coverage)
+    return standard
+
+
+def _identify_known(words: list[str], hashes: list[int]) -> tuple[Identification, list[str]]:
     """The knowledge base's identification of a text, by fingerprint, and the words of the
     text (a header aside) that the chosen references do not have."""
-    words = identification_words(text)
-    hashes = shingle_hashes(words)
     found = set(hashes)
     scores = _scores(found) if len(found) >= MIN_SHINGLES else []
     if not scores or max(scores[0].containment, scores[0].share) < DOMINANT:
@@ -274,7 +297,7 @@ def _identify_known(text: str) -> tuple[Identification, list[str]]:
     for slug, profile_id in _profile_of_slug().items():
         if profile_id in chosen and slug in references:
             covered |= references[slug]
-    novel = _novel_words(hashes, covered, words)
+    novel = novel_words(hashes, covered, words)
     faithful = len(references[best.slug]) - best.shared <= MAX_MISSING
     faithful = faithful and len(novel) <= MAX_NOVEL_WORDS
     explained = len(found & covered) / len(found)
@@ -294,7 +317,7 @@ def _same_text(first: frozenset[int], second: frozenset[int]) -> bool:
     return len(first & second) / max(len(first), len(second)) >= SAME_TEXT
 
 
-def _novel_words(hashes: list[int], covered: set[int], words: list[str]) -> list[str]:
+def novel_words(hashes: list[int], covered: Set[int], words: list[str]) -> list[str]:
     """The words of the text that lie in no shingle the references know, leaving out a header
     before the first known words (a title, "released under the MIT License:")."""
     novel: list[int] = []
