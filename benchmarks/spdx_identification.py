@@ -224,7 +224,8 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def openness_identify() -> Identify:
-    """openness's identification: the SPDX id it gives a text (knowledge base, then library)."""
+    """openness's identification: the SPDX id it gives a text (knowledge base, then the SPDX
+    fingerprints and the library)."""
     from openness.license.identify import identify_text
 
     def identify(text: str) -> str | None:
