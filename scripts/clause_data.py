@@ -105,10 +105,11 @@ def text_examples(labelled: LabelledText) -> list[Example]:
     for kind, quote in labelled.labels.items():
         wanted = _flat(re.sub(r"^\s*\(?[a-z0-9ivx]{1,4}[.)]\s+", "", quote))
         hits = [index for index, flat in enumerate(flats) if wanted and wanted in flat]
-        if not hits:  # a quote spanning statements: the one holding most of its words
+        if not hits:  # a quote spanning statements: the first holding most of its words
             words = set(wanted.split())
-            scored = [(len(words & set(flat.split())), index) for index, flat in enumerate(flats)]
-            hits = [max(scored)[1]] if scored else []
+            overlap = [(len(words & set(flat.split())), -index) for index, flat in enumerate(flats)]
+            best = max(overlap, default=(0, 0))
+            hits = [-best[1]] if 2 * best[0] >= len(words) > 0 else []
         for index in hits[:1]:
             located.setdefault(index, set()).add(kind)
     labelled_kinds = frozenset(labelled.labels)

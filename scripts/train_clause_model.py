@@ -193,9 +193,7 @@ def main() -> None:
             tp = sum(score >= threshold and truth for score, truth in PEAKS)
             fp = sum(score >= threshold and not truth for score, truth in PEAKS)
             fn = sum(score < threshold and truth for score, truth in PEAKS)
-            print(
-                f"threshold {threshold}: recall {tp / (tp + fn):.3f} precision {tp / (tp + fp):.3f}"
-            )
+            print(f"threshold {threshold}: {_row('', Counter(tp=tp, fp=fp, fn=fn))}")
         return
     examples = dataset(texts)
     model = fit(examples, [features(example.text) for example in examples])

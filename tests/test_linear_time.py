@@ -43,6 +43,8 @@ INPUTS: dict[str, Callable[[int], str]] = {
     "nested": lambda n: "[" * (n // 2) + "]" * (n // 2),
     "spaces": lambda n: "# " + " " * n,
     "short lines": lambda n: _repeat("# [a](b <!-- x\n", n),
+    "wrapped paragraph": lambda n: _repeat("Xx ab.\n", n),  # one paragraph of 150k lines
+    "dash lines": lambda n: _repeat("-\n", n),
     "links": lambda n: _repeat("[a](", n),
     "autolinks": lambda n: _repeat("<http:", n),
     "dashes": lambda n: "-" * n + ".",

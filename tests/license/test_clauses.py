@@ -215,3 +215,13 @@ def test_quotes_are_bounded_and_clean_across_the_corpus() -> None:
             assert 0 < len(hit.quote) <= QUOTE_LIMIT
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", hit.quote)
             assert hit.line is not None and 1 <= hit.line <= len(lines)
+
+
+def test_the_quote_is_the_restricting_statement_and_carries_no_control_characters() -> None:
+    text = (
+        "The Licensee may use the Model for research and testing at no charge to anyone. "
+        "The Licensee may not use the Model commercially &#x202E;&#x2066;.\n"
+    )
+    hit = next(hit for hit in detect_clauses(text, "LICENSE") if hit.kind == "non-commercial")
+    assert hit.quote.startswith("The Licensee may not use the Model commercially")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", hit.quote)

@@ -65,3 +65,17 @@ def test_text_without_punctuation_is_read_in_bounded_pieces() -> None:
     found = units("word " * 10_000)
     assert len(found) > 10_000 * 5 // PIECE
     assert all(len(unit.text) <= PIECE for unit in found)
+
+
+def test_the_first_inline_item_is_kept_without_a_lead_in_and_lines_follow_semicolons() -> None:
+    found = units("Terms. (a) use it for commercial purposes (b) distribute it.")
+    assert [unit.own for unit in found] == [
+        "Terms.",
+        "use it for commercial purposes",
+        "distribute it.",
+    ]
+    text = "You will not: use it commercially;\ntrain other models."
+    assert [(unit.own, unit.line) for unit in units(text)] == [
+        ("use it commercially", 1),
+        ("train other models.", 2),
+    ]

@@ -24,6 +24,8 @@ from openness.license.text import strip_control
 from openness.readers import load
 
 QUOTE_LIMIT = 200
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 
 
 def _lower_case(patterns: list[str]) -> list[str]:
@@ -111,31 +113,53 @@ def clause_conditions() -> dict[str, Condition]:
 def _stated_condition(kind: ClauseKind, unit: Unit) -> tuple[str, str] | None:
     """The condition a statement limits its clause to, with the words stating it (the part of
     the statement naming it, between commas)."""
-    lowered = unit.text.lower()
+    lowered = _lower(unit.text)
     for name in kind.conditions:
         for search in clause_conditions()[name].searches:
             if found := search.search(lowered):
                 left = lowered.rfind(",", 0, found.start()) + 1
                 right = lowered.find(",", found.end())
                 words = unit.text[left : right if right >= 0 else None].strip(" .;:")
-                return name, words[:QUOTE_LIMIT]
+                return name, _clean(words)[:QUOTE_LIMIT]
     return None
+
+
+def _lower(text: str) -> str:
+    """Lower case, keeping every character's offset (a few letters lengthen when lowered)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _clean(text: str) -> str:
+    return " ".join(strip_control(text).split())
+
+
+def _start_of(words: list[str], text: str) -> int:
+    """Where in `text` the run of `words` (up to eight of them) begins, or 0."""
+    run = [word.lower() for word in words[:8]]
+    found = [(match.start(), match.group().lower()) for match in _WORD.finditer(text)]
+    tokens = [token for _start, token in found]
+    for index in range(len(tokens) - len(run) + 1):
+        if tokens[index] == run[0] and tokens[index : index + len(run)] == run:
+            return found[index][0]
+    return 0
 
 
 def _quote(lines: list[str], unit: Unit, reasons: list[str]) -> str:
     """At most `QUOTE_LIMIT` characters of the statement as the text writes it (its lines,
     spaces collapsed), from its first words, or around the words that decided it."""
-    text = " ".join(" ".join(lines[unit.line - 1 : unit.last_line]).split())
-    words = re.findall(r"[A-Za-z0-9]+", unit.own)
+    text = _clean(" ".join(lines[unit.line - 1 : unit.last_line]))
+    words = _WORD.findall(unit.own)
     if not words:
-        return unit.own[:QUOTE_LIMIT]
-    anchor = re.search(r"\b" + r"\W+".join(words[:3]), text, re.I)
-    start = anchor.start() if anchor else 0
+        return _clean(unit.own)[:QUOTE_LIMIT]
+    start = _start_of(words, text)
     tail = re.search(r"\W+".join(words[-2:]) + r"\b", text[start:], re.I)
     end = start + tail.end() if tail else len(text)
-    last_word = re.search(r"\w", unit.own[::-1])  # then the statement's closing punctuation:
-    closing = last_word.start() if last_word else 0
-    end += len(text[end : end + closing]) - len(re.sub(r"^\W+", "", text[end : end + closing]))
+    last_word = re.search(r"\w", unit.own[::-1])  # then the statement's closing punctuation
+    closing = text[end : end + (last_word.start() if last_word else 0)]
+    end += len(closing) - len(closing.lstrip(_PUNCTUATION + " "))
     opening = start
     if len(unit.own) > QUOTE_LIMIT:  # a long statement: where its deciding words are
         deciding = [word for reason in reasons for word in reason.split() if word.isalpha()]
@@ -145,7 +169,7 @@ def _quote(lines: list[str], unit: Unit, reasons: list[str]) -> str:
             start = text.find(" ", start) + 1 if start > opening else start
     quote = text[start:end].strip()
     if not quote:
-        return " ".join(unit.own.split())[:QUOTE_LIMIT]
+        return _clean(unit.own)[:QUOTE_LIMIT]
     prefix = "…" if start > opening else ""
     if len(prefix) + len(quote) > QUOTE_LIMIT:
         cut = quote.rfind(" ", QUOTE_LIMIT // 2, QUOTE_LIMIT - 2 - len(prefix))

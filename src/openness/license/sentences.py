@@ -13,6 +13,8 @@ into pieces of at most `PIECE` characters.
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from openness.license.text import clean_lines, strip_control
@@ -50,7 +52,8 @@ class _Block:
     starts: list[tuple[int, int]]  # (offset in text, line number) where each line begins
 
     def line_at(self, offset: int) -> int:
-        return next(line for start, line in reversed(self.starts) if start <= offset)
+        index = bisect_right(self.starts, (offset, sys.maxsize)) - 1
+        return self.starts[max(0, index)][1]
 
 
 def _is_heading(original: str, line: str, following: str) -> bool:
@@ -142,7 +145,9 @@ def _parts(sentence: str) -> tuple[str, list[tuple[int, str]]]:
     semicolons are cut apart with no lead-in."""
     markers = [(found.start(), found.end()) for found in _INLINE.finditer(sentence)]
     if len(markers) >= 2:
-        return sentence[: markers[0][0]].strip(), _split_at(sentence, markers, 0)[1:]
+        first = markers[0][1]
+        cuts = [(start - first, end - first) for start, end in markers[1:]]
+        return sentence[: markers[0][0]].strip(), _split_at(sentence[first:], cuts, first)
     colon = sentence.find(": ")
     semicolons = [(found.start(), found.end()) for found in re.finditer(";", sentence)]
     if colon > 0 and semicolons and semicolons[0][0] > colon:
@@ -164,6 +169,7 @@ def units(text: str) -> list[Unit]:
             inline_lead, pieces = _parts(sentence)
             prefix = " ".join(part for part in (lead, _lead(inline_lead)) if part)
             for at, piece in pieces:
+                at += len(piece) - len(piece.lstrip(" ;,"))
                 for within, chunk in _chunks(piece.strip(" ;,")):
                     whole = f"{prefix} {chunk}" if prefix else chunk
                     start = offset + at + within

@@ -78,7 +78,7 @@ def clean_lines(text: str) -> list[str]:
             text = pattern.sub(replacement, text)
     text = text.translate(_EMPHASIS)
     return [
-        _SPACE.sub(" ", html.unescape(line) if "&" in line else line).strip()
+        _SPACE.sub(" ", strip_control(html.unescape(line)) if "&" in line else line).strip()
         for line in text.split("\n")
     ]
 
