@@ -46,10 +46,20 @@ class Unit:
 
 @dataclass
 class _Block:
-    text: str
+    parts: list[str]  # its lines, each with the space that joins it to the one before
     item: bool
     heading: bool
     starts: list[tuple[int, int]]  # (offset in text, line number) where each line begins
+    size: int = 0
+    text: str = ""  # the parts joined, once the block is complete
+
+    def add(self, line: str, number: int) -> None:
+        previous = self.parts[-1] if self.parts else ""
+        hyphenated = len(previous) > 1 and previous[-1] == "-" and previous[-2].isalpha()
+        glue = "" if not self.parts or (hyphenated and line[0].isalpha()) else " "
+        self.starts.append((self.size + len(glue), number))
+        self.parts.append(glue + line)
+        self.size += len(glue) + len(line)
 
     def line_at(self, offset: int) -> int:
         index = bisect_right(self.starts, (offset, sys.maxsize)) - 1
@@ -82,17 +92,15 @@ def _blocks(text: str) -> list[_Block]:
         section = _SECTION.match(line)
         heading = current is None and _is_heading(original, line, following)
         if marker and not section and not heading:
-            current = _Block(line[marker.end() :], True, False, [(0, number)])
+            current = _Block([], True, False, [])
             blocks.append(current)
+            line = line[marker.end() :]
         elif current is None or heading or section or current.heading:
-            current = _Block(line, False, heading, [(0, number)])
+            current = _Block([], False, heading, [])
             blocks.append(current)
-        else:
-            joined = current.text
-            hyphenated = len(joined) > 1 and joined[-1] == "-" and joined[-2].isalpha()
-            glue = "" if hyphenated and line[0].isalpha() else " "
-            current.starts.append((len(joined) + len(glue), number))
-            current.text = joined + glue + line
+        current.add(line, number)
+    for block in blocks:  # joined once: joining line by line would be quadratic
+        block.text = "".join(block.parts)
     return blocks
 
 
