@@ -9,6 +9,8 @@ import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
 from openness.cli.common import (
+    JOBS,
+    TIMEOUT,
     Jobs,
     ModelsFile,
     Offline,
@@ -48,8 +50,8 @@ def audit(
     ] = None,
     output_format: Annotated[OutputFormat, format_option("audit")] = OutputFormat.table,
     offline: Offline = False,
-    jobs: Jobs = 8,
-    timeout: Timeout = 30.0,
+    jobs: Jobs = JOBS,
+    timeout: Timeout = TIMEOUT,
     output: Output = None,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""

@@ -11,6 +11,8 @@ import typer
 from openness.cli.app import EXIT_CODES_HELP, app
 from openness.cli.audit import models_list, run_batch
 from openness.cli.common import (
+    JOBS,
+    TIMEOUT,
     Jobs,
     ModelsFile,
     Offline,
@@ -63,8 +65,8 @@ def check(
     ] = UnknownAction.fail,
     output_format: Annotated[OutputFormat, format_option("check")] = OutputFormat.table,
     offline: Offline = False,
-    jobs: Jobs = 8,
-    timeout: Timeout = 30.0,
+    jobs: Jobs = JOBS,
+    timeout: Timeout = TIMEOUT,
     output: Output = None,
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""

@@ -17,6 +17,8 @@ from openness.render import OutputFormat, choices, formats
 Jobs = Annotated[
     int, typer.Option("--jobs", "-j", min=1, max=64, help="Models audited concurrently.")
 ]
+JOBS = 8  # the default of --jobs, for every command that audits models
+TIMEOUT = 30.0  # the default of --timeout
 MAX_TIMEOUT = 3600.0
 
 

@@ -9,6 +9,8 @@ import typer
 from openness.cli.app import EXIT_CODES_HELP, app
 from openness.cli.audit import run_batch
 from openness.cli.common import (
+    JOBS,
+    TIMEOUT,
     Jobs,
     Offline,
     Output,
@@ -35,8 +37,8 @@ def compare(
         bool, typer.Option("--only-differences", help="Hide the rows where all models agree.")
     ] = False,
     offline: Offline = False,
-    jobs: Jobs = 8,
-    timeout: Timeout = 30.0,
+    jobs: Jobs = JOBS,
+    timeout: Timeout = TIMEOUT,
     output: Output = None,
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
