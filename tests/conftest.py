@@ -23,6 +23,15 @@ for _name in ("HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_XET", "HF_HUB_DISABLE_
     os.environ.setdefault(_name, "1")
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with an empty openness cache of its own and an empty analysis memo."""
+    from openness.license import memo
+
+    monkeypatch.setenv("OPENNESS_CACHE_DIR", str(tmp_path / "openness-cache"))
+    memo.forget()
+
+
 @pytest.fixture
 def hub() -> Iterator[HubReplay]:
     """A started replay Hub with no repos; add them with `hub.add(fixtures_hub.llama31())`."""

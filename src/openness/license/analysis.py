@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from openness.license.clauses import clause_conditions, detect_clauses
+from openness.license.clauses import clause_conditions
 from openness.license.conditions import split
-from openness.license.identify import Identification, identify_text
+from openness.license.identify import Identification
+from openness.license.memo import analyse_text
 from openness.license.names import Resolved, from_profile, from_spdx_id, resolve
 from openness.license.profiles import LicenseProfile, ProfileClause, knowledge_base
 from openness.license.spdx import derived_clauses, spdx_licence
@@ -96,8 +97,7 @@ def analyse(evidence: Evidence) -> LicenseAnalysis:
     unread = list(evidence.unread)
     for text_file in evidence.texts:
         try:
-            found = identify_text(text_file.text)
-            hits = detect_clauses(text_file.text, text_file.path)
+            found, hits = analyse_text(text_file.text, text_file.path)
         except Exception as error:  # contained per file: its terms become unknown
             reason = f"could not be analysed ({type(error).__name__})"
             unread.append(UnreadFile(path=text_file.path, reason=reason))

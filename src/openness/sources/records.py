@@ -88,18 +88,18 @@ def save(record: Record, revision_asked: str | None = None) -> None:
     path = _record_path(evidence.repo_id, evidence.revision)
     if path is None or evidence.revision is None:
         return
-    _write(path, record.model_dump_json())
+    write_atomically(path, record.model_dump_json())
     if not is_sha(revision_asked):
         ref = _ref_path(evidence.repo_id, revision_asked)
         if ref is not None:
-            _write(ref, evidence.revision)
+            write_atomically(ref, evidence.revision)
 
 
 def load(repo_id: str, revision: str | None) -> Record | None:
     """The record of a commit, or of the commit a branch or tag named when last audited."""
     if not is_sha(revision):
-        revision = _read(_ref_path(repo_id, revision))
-    text = _read(_record_path(repo_id, revision))
+        revision = read_quietly(_ref_path(repo_id, revision))
+    text = read_quietly(_record_path(repo_id, revision))
     try:
         record = Record.model_validate_json(text) if text else None
     except ValueError:
@@ -109,7 +109,8 @@ def load(repo_id: str, revision: str | None) -> Record | None:
     return record if record.evidence.repo_id.lower() == repo_id.lower() else None
 
 
-def _read(path: Path | None) -> str | None:
+def read_quietly(path: Path | None) -> str | None:
+    """The file's text, or None when it is absent or unreadable."""
     if path is None:
         return None
     with contextlib.suppress(OSError, UnicodeDecodeError):
@@ -117,7 +118,8 @@ def _read(path: Path | None) -> str | None:
     return None
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Best effort: a unique temporary file moved into place, never a torn file."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
