@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from openness.errors import OpennessError
@@ -24,6 +25,7 @@ from openness.sources.paths import public_url
 
 MIN_REQUEST_TIME = 0.5  # below this, an ancestor comes from the cache or snapshot only
 INFERRED = "snapshot fields inferred, not seen: "  # the snapshot's warning naming them
+ANCESTORS_KEPT = 1024  # base models an Auditor remembers (the most recently used)
 
 
 def audit_evidence(
@@ -77,6 +79,7 @@ class Auditor:
     Each audit has one deadline (`timeout` seconds) covering its metadata, files and ancestors;
     an ancestor met after the deadline is looked up in the cache and snapshot only. After the
     first connection-level failure every later lookup is offline, and `notice` is told once.
+    The base models looked up are kept for later audits, at most `ANCESTORS_KEPT` of them.
     """
 
     def __init__(
@@ -88,7 +91,7 @@ class Auditor:
         self.offline = offline
         self.timeout = timeout
         self.connectivity = Connectivity(notice)
-        self._ancestors: dict[str, Evidence | OpennessError] = {}
+        self._ancestors: OrderedDict[str, Evidence | OpennessError] = OrderedDict()
         self._lock = threading.Lock()
 
     def audit(self, model: str, revision: str | None = None) -> Audit:
@@ -112,6 +115,8 @@ class Auditor:
     def _ancestor(self, repo_id: str, deadline: float) -> Evidence:
         with self._lock:
             known = self._ancestors.get(repo_id)
+            if known is not None:
+                self._ancestors.move_to_end(repo_id)
         if known is None:
             remaining = deadline - time.monotonic()
             offline = self.offline or remaining < MIN_REQUEST_TIME
@@ -122,6 +127,8 @@ class Auditor:
             if not offline or not isinstance(known, OpennessError):
                 with self._lock:  # a miss for want of time is not remembered
                     self._ancestors[repo_id] = known
+                    if len(self._ancestors) > ANCESTORS_KEPT:
+                        self._ancestors.popitem(last=False)
         if isinstance(known, OpennessError):
             raise known
         return known

@@ -14,19 +14,19 @@ import yaml
 from openness.render import FORMATS, OutputFormat
 
 LLAMA, R1 = "meta-llama/Llama-3.1-8B", "deepseek-ai/DeepSeek-R1"
-REPORT = {"table", "json", "markdown", "sarif", "cyclonedx", "mof"}
+REPORT = {"table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof"}
 SUPPORTED = {
     "audit": REPORT,
     "check": REPORT,
-    "compare": REPORT - {"mof"},
+    "compare": REPORT - {"mof", "jsonl"},
     "scan": {"table", "json"},
     "mof": {"table", "json"},
     "licenses list": {"table", "json"},
     "licenses show": {"table", "json"},
 }
 CHOICES = {
-    "audit": "table, json, markdown, sarif, cyclonedx or mof",
-    "check": "table, json, markdown, sarif, cyclonedx or mof",
+    "audit": "table, json, jsonl, markdown, sarif, cyclonedx or mof",
+    "check": "table, json, jsonl, markdown, sarif, cyclonedx or mof",
     "compare": "table, json, markdown, sarif or cyclonedx",
 }
 
@@ -69,6 +69,10 @@ def assert_writes(cli: Any, command: str, fmt: str, args: list[str]) -> None:
             assert document.get("version") == "2.1.0"
         if fmt == "cyclonedx":
             assert document.get("bomFormat") == "CycloneDX"
+    elif fmt == "jsonl":
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [line["type"] for line in lines][-1] == "summary"
+        assert lines[0]["type"] == "audit" and "model" in lines[0]
     elif fmt == "mof":
         assert all("release" in doc for doc in yaml.safe_load_all(result.stdout))
     else:  # table and markdown are text, not a document of another format

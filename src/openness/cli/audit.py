@@ -27,9 +27,10 @@ from openness.errors import EXIT_USAGE, EvidenceUnavailable, UsageError
 from openness.render import OutputFormat
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
+    from typing import Any, NoReturn
 
-    from openness.report import Report
+    from openness.report import Audit, Failure, Report
     from openness.sources.evidence import Evidence
 
 
@@ -63,6 +64,8 @@ def audit(
     if not targets:
         say("error: nothing to audit (give MODEL arguments, --from-file or --author)")
         raise typer.Exit(EXIT_USAGE)
+    if output_format is OutputFormat.jsonl:
+        stream_report(Streamed(), targets, revision, offline, jobs, timeout, output)
     report, worst = run_batch(targets, revision, offline, jobs, timeout)
     deliver(render, report, output, worst)
 
@@ -82,16 +85,96 @@ def run_batch(
         report, worst = audit_batch(
             models, revision, offline, jobs, timeout, advance, lambda text: say(f"note: {text}")
         )
-    for audit in report.audits:  # the first source is the one the audit used
-        source = audit.model.sources[0] if audit.model.sources else None
-        if source and source.note and not offline:
-            say(f"note: {audit.model.id} audited from the {_NAMES[source.kind]}: {source.note}")
+    for audit in report.audits:
+        _tell(audit, offline)
     for failure in report.errors:
-        say(f"error: {failure.message}")
+        _tell(failure, offline)
     return report, worst
 
 
+def _tell(outcome: Audit | Failure, offline: bool) -> None:
+    """The stderr line an outcome gets: a failure's message, or that a model was audited from
+    a fallback source (the first source is the one the audit used)."""
+    from openness.report import Failure
+
+    if isinstance(outcome, Failure):
+        say(f"error: {outcome.message}")
+        return
+    source = outcome.model.sources[0] if outcome.model.sources else None
+    if source and source.note and not offline:
+        say(f"note: {outcome.model.id} audited from the {_NAMES[source.kind]}: {source.note}")
+
+
 _NAMES = {"hub": "Hub", "cache": "local cache", "local": "folder", "snapshot": "bundled snapshot"}
+
+
+class Streamed:
+    """A batch written as JSON lines while it runs (`--format jsonl`): a line for each audit
+    or failure as it completes, then the summary line. `check` adds its policy (`Gated`)."""
+
+    def __init__(self) -> None:
+        self.audits = 0
+        self.errors = 0
+        self.worst = 0  # the worst exit code of a failure so far
+
+    def lines(self, outcomes: Iterable[Audit | Failure]) -> Iterator[str]:
+        from openness.render.jsonl import audit_line, error_line, summary_line
+        from openness.report import Failure
+
+        for outcome in outcomes:
+            if isinstance(outcome, Failure):
+                self.errors += 1
+                self.worst = max(self.worst, outcome.exit_code)
+                self.failed(outcome)
+                yield error_line(outcome)
+            else:
+                self.audits += 1
+                yield audit_line(outcome)
+                yield from self.judged(outcome)
+        policy = self.finish()
+        yield summary_line(self.audits, self.errors, self.exit_code(), policy)
+
+    def judged(self, audit: Audit) -> Iterable[str]:
+        """The lines that follow an audit's own."""
+        return ()
+
+    def failed(self, failure: Failure) -> None:
+        """Hears of each failure."""
+
+    def finish(self) -> dict[str, Any] | None:
+        """After the last audit: the summary line's `policy`, if any."""
+        return None
+
+    def exit_code(self) -> int:
+        return self.worst
+
+
+def stream_report(
+    stream: Streamed,
+    models: Sequence[str | Evidence],
+    revision: str | None,
+    offline: bool,
+    jobs: int,
+    timeout: float,
+    output: Path | None,
+) -> NoReturn:
+    """Audit the models, writing `stream`'s lines as they complete; exit with its code.
+
+    Only the audits in flight are held: each line is written (and flushed, on stdout) as its
+    audit completes; `output` is replaced only once the summary line is written."""
+    from openness.batch import stream_batch
+    from openness.cli.output import write_lines
+
+    def outcomes() -> Iterator[Audit | Failure]:
+        with progress(len(models), streaming=output is None) as advance:
+            notice = lambda text: say(f"note: {text}")  # noqa: E731
+            for outcome in stream_batch(models, revision, offline, jobs, timeout, advance, notice):
+                _tell(outcome, offline)
+                yield outcome
+
+    with reported():
+        write_lines(stream.lines(outcomes()), output)
+    raise typer.Exit(stream.exit_code())
 
 
 def models_list(path: Path) -> list[str]:

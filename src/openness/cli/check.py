@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from openness.cli.app import EXIT_CODES_HELP, app
-from openness.cli.audit import models_list, run_batch
+from openness.cli.audit import Streamed, models_list, run_batch, stream_report
 from openness.cli.common import (
     JOBS,
     TIMEOUT,
@@ -28,9 +28,12 @@ from openness.errors import EXIT_POLICY_FAILED, EXIT_UNOBTAINABLE, EXIT_USAGE, U
 from openness.render import OutputFormat
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
     from openness.inputs.scan import ModelReference
     from openness.policy import Policy
-    from openness.report import PolicyOutcome
+    from openness.report import Audit, Failure, ModelResult, PolicyOutcome, PolicyStatus
 
 
 class UnknownAction(str, Enum):
@@ -84,6 +87,8 @@ def check(
     if not names and not (scan or files):
         say("error: no models to check (give MODEL arguments, --from-file or --scan)")
         raise typer.Exit(EXIT_USAGE)
+    if output_format is OutputFormat.jsonl:
+        stream_report(Gated(policy, source, unknown), names, None, offline, jobs, timeout, output)
     report, worst = run_batch(names, None, offline, jobs, timeout)
     report.policy = policies.check(policy, source, report.audits, report.errors)
     worst = _check_exit_code(report.policy, worst, unknown)
@@ -94,25 +99,80 @@ def check(
     deliver(render, report, output, worst, locations=locations, policy_path=policy_path)
 
 
-def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:
-    """Say why the gate did not pass; the exit code: failures and internal errors always
-    count, unobtainable evidence unless `--unknown warn`."""
-    for result in outcome.results:
+class Gated(Streamed):
+    """`check --format jsonl`: each audit gated as it completes, its policy result on the line
+    after it; the verdict and the exit code as `check` gives them for the whole batch."""
+
+    def __init__(self, policy: Policy, source: str, unknown: UnknownAction) -> None:
+        super().__init__()
+        self.policy, self.source, self.unknown = policy, source, unknown
+        self.failing = False
+        self.not_audited: list[str] = []
+
+    def judged(self, audit: Audit) -> Iterator[str]:
+        from openness.policy import evaluate
+        from openness.render.jsonl import policy_line
+
+        result = evaluate(self.policy, audit)
         if not result.passed:
-            rules = ", ".join(
-                dict.fromkeys(v.rule for v in result.violations if v.severity == "fail")
-            )
-            say(f"policy failed: {result.model}: {rules}")
-    if outcome.status == "incomplete":
-        missing = ", ".join(failure.model for failure in outcome.not_audited)
+            self.failing = True
+            _say_failed(result)
+        yield policy_line(result)
+
+    def failed(self, failure: Failure) -> None:
+        self.not_audited.append(failure.model)
+
+    def status(self) -> PolicyStatus:
+        """As `openness.policy.check` decides it."""
+        if self.failing:
+            return "failed"
+        return "incomplete" if self.not_audited or not self.audits else "passed"
+
+    def finish(self) -> dict[str, Any]:
+        from openness.render.jsonl import policy_summary
+        from openness.report import PolicyOutcome
+
+        status = self.status()
+        _say_incomplete(status, self.not_audited)
+        outcome = PolicyOutcome(
+            source=self.source, passed=status == "passed", status=status, results=[]
+        )
+        return policy_summary(outcome)
+
+    def exit_code(self) -> int:
+        return _exit_code(self.status(), self.worst, self.unknown)
+
+
+def _check_exit_code(outcome: PolicyOutcome, worst: int, unknown: UnknownAction) -> int:
+    """Say why the gate did not pass; the exit code (see `_exit_code`)."""
+    for result in outcome.results:
+        _say_failed(result)
+    _say_incomplete(outcome.status, [failure.model for failure in outcome.not_audited])
+    return _exit_code(outcome.status, worst, unknown)
+
+
+def _say_failed(result: ModelResult) -> None:
+    if not result.passed:
+        rules = ", ".join(dict.fromkeys(v.rule for v in result.violations if v.severity == "fail"))
+        say(f"policy failed: {result.model}: {rules}")
+
+
+def _say_incomplete(status: PolicyStatus, not_audited: list[str]) -> None:
+    if status == "incomplete":
+        missing = ", ".join(not_audited)
         say(
             f"policy incomplete: not audited: {missing}"
             if missing
             else "policy incomplete: nothing to gate (no model references found)"
         )
+
+
+def _exit_code(status: PolicyStatus, worst: int, unknown: UnknownAction) -> int:
+    """Failures and internal errors always count, unobtainable evidence unless `--unknown
+    warn`; a failed policy is 1 unless something worse happened."""
     if worst == EXIT_UNOBTAINABLE and unknown is UnknownAction.warn:
         worst = 0
-    if outcome.status == "failed" and worst < EXIT_USAGE:
+    if status == "failed" and worst < EXIT_USAGE:
         worst = EXIT_POLICY_FAILED
     return worst
 

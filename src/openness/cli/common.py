@@ -101,15 +101,17 @@ def write(text: str, output: Path | None) -> None:
 
 
 @contextmanager
-def progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr when it is a terminal and there is more than one model."""
-    if total < 2 or not sys.stderr.isatty():
+def progress(total: int, streaming: bool = False) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal and there is more than one model; not
+    when the report is `streaming` to stdout on a terminal (its lines show the progress).
+    stdout is never redirected through the bar: a report streamed there stays as written."""
+    if total < 2 or not sys.stderr.isatty() or (streaming and sys.stdout.isatty()):
         yield lambda: None
         return
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(console=Console(stderr=True), transient=True, redirect_stdout=False) as bar:
         task = bar.add_task("auditing", total=total)
         yield lambda: bar.advance(task)
 

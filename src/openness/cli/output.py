@@ -7,7 +7,9 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from openness.errors import UsageError
 from openness.render.untrusted import inert
@@ -23,21 +25,42 @@ def write_report(text: str, output: Path | None) -> None:
     if output is None:
         _to_stdout(text)
         return
-    _to_file(text, output)
+    with _replacing(output) as out:
+        out.write(text)
     say(f"report written to {output}")
 
 
-def _to_stdout(text: str) -> None:
-    """A reader that went away (`| head`) is not an error; a full disk is, reported once."""
+def write_lines(lines: Iterable[str], output: Path | None) -> None:
+    """Write each line as it comes: to stdout, flushed at once; or to `output`, which is
+    replaced only when the last line is written (nothing half-written is ever left there).
+
+    A reader of stdout that goes away (`| head`) stops nothing: the rest is discarded and the
+    lines are still consumed to the end, so the run and its exit code are as they would be."""
+    if output is None:
+        reading = True
+        for line in lines:
+            reading = reading and _to_stdout(line)
+        return
+    with _replacing(output) as out:
+        for line in lines:
+            out.write(line)
+    say(f"report written to {output}")
+
+
+def _to_stdout(text: str) -> bool:
+    """A reader that went away (`| head`) is not an error (False: it is gone); a full disk
+    is, reported once."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # the exit code stands
         _discard_stdout()
+        return False
     except OSError as error:
         _discard_stdout()
         reason = error.strerror or type(error).__name__
         raise UsageError(f"cannot write the report to stdout: {reason}") from None
+    return True
 
 
 def _discard_stdout() -> None:
@@ -51,9 +74,11 @@ def _discard_stdout() -> None:
     os.close(null)
 
 
-def _to_file(text: str, output: Path) -> None:
-    """Replace the regular file at `output` (or its link's target) atomically; never a FIFO,
-    device, socket or folder; no temporary file left behind, whatever interrupts the write."""
+@contextlib.contextmanager
+def _replacing(output: Path) -> Iterator[TextIO]:
+    """A temporary file beside `output` (or its link's target) that replaces it atomically
+    when the block ends; never a FIFO, device, socket or folder; no temporary file left
+    behind, whatever interrupts the block."""
     try:
         target = output.resolve()
         mode = target.stat().st_mode if target.exists() else None
@@ -68,7 +93,7 @@ def _to_file(text: str, output: Path) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+            yield out
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
     sarif = "sarif"
     cyclonedx = "cyclonedx"
@@ -34,6 +35,7 @@ class RenderOptions:
     locations: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     policy_path: str = ".openness.yml"
     only_differences: bool = False
+    exit_code: int | None = None  # the command's, for a format that states it (jsonl)
 
 
 Renderer = Callable[["Report", RenderOptions], str]
@@ -43,6 +45,7 @@ Renderer = Callable[["Report", RenderOptions], str]
 _REPORT = {
     OutputFormat.table: "table:render_table",
     OutputFormat.json: "json:render_json",
+    OutputFormat.jsonl: "jsonl:render_jsonl",
     OutputFormat.markdown: "markdown:render_markdown",
     OutputFormat.sarif: "code_scanning:render_code_scanning",
     OutputFormat.cyclonedx: "cyclonedx:render_cyclonedx",
