@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from huggingface_hub.hf_api import ModelInfo
 
 from openness.audit import audit_evidence
 from openness.inputs.target import Target
@@ -91,13 +90,13 @@ def test_suffixless_shards_are_weights_in_a_complete_list() -> None:
 
 
 def test_hub_safetensors_metadata_shows_weights() -> None:
-    info = ModelInfo(  # type: ignore[no-untyped-call]
-        id="acme/model",
-        sha=SHA,
-        tags=[],
-        siblings=[{"rfilename": "README.md"}],
-        safetensors={"parameters": {"BF16": 7}, "total": 7},
-    )
+    info = {  # the Hub's metadata as it answers it
+        "id": "acme/model",
+        "sha": SHA,
+        "tags": [],
+        "siblings": [{"rfilename": "README.md"}],
+        "safetensors": {"parameters": {"BF16": 7}, "total": 7},
+    }
     evidence = evidence_from(info, "acme/model")
     assert evidence.files_complete is True
     assert evidence.weights_declared == {"hub:safetensors": "7 parameters"}

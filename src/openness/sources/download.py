@@ -35,6 +35,7 @@ class FileProblem(Exception):
         super().__init__(reason)
         self.reason, self.status, self.retry = reason, status, retry
         self.retry_after: float | None = None
+        self.code: str | None = None  # the Hub's X-Error-Code, e.g. RepoNotFound
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def get(url: str, deadline: float, cap: int) -> Body:
                 response.close()
         except httpx2.TimeoutException as error:
             raise TimeoutError(url) from error
+        except httpx2.ConnectError:
+            raise  # no connection at all: the caller decides whether the Hub is unreachable
         except (httpx2.RemoteProtocolError, httpx2.NetworkError) as error:
             raise FileProblem(
                 f"incomplete download ({type(error).__name__})", retry=True
@@ -114,6 +117,7 @@ def _check_status(response: Any) -> None:
     problem = FileProblem(f"HTTP {status}", status, retry=status in (408, 429) or status >= 500)
     with contextlib.suppress(ValueError):
         problem.retry_after = max(0.0, float(response.headers.get("retry-after", "")))
+    problem.code = response.headers.get("x-error-code", "")[:40] or None
     raise problem
 
 

@@ -1,8 +1,9 @@
-"""The Hugging Face Hub through the real huggingface_hub client: one metadata call, small texts.
+"""The Hugging Face Hub through huggingface_hub's HTTP session: one metadata call, small texts.
 
-The server may be the audited party's (an HF_ENDPOINT mirror): its answers are checked before
-use (`metadata`), texts come from one capped GET each (`download`), and one deadline per
-model covers the metadata call and every file.
+The server may be the audited party's (an HF_ENDPOINT mirror): every answer comes from one
+capped GET (`download`) and is checked before use (`metadata`), and one deadline per model
+covers the metadata call and every file. The metadata is read as JSON rather than through
+`HfApi.model_info`, whose module costs an audit more start-up time than all the rest.
 """
 
 from __future__ import annotations
@@ -128,12 +129,10 @@ def _page(url: str, deadline: float, _remaining: float) -> Body:
 
 def _listed(items: list[Any], author: str, gaps: list[str]) -> list[Evidence]:
     """Evidence of each well-formed entry of the author's; the others are counted in the gaps."""
-    from huggingface_hub.hf_api import ModelInfo
-
     found = []
     for item in items:
         try:
-            evidence = evidence_from(ModelInfo(**item), None)  # type: ignore[no-untyped-call]
+            evidence = evidence_from(item, None)
         except Exception:  # TypeError, ValueError, Malformed...: never used
             evidence = None
         if evidence and evidence.repo_id.lower().startswith(author.lower() + "/"):
@@ -148,17 +147,14 @@ def malformed(error: Exception) -> HubUnreachable:
 
 
 def _model_info(target: Target, deadline: float, timeout: float) -> Any:
-    from huggingface_hub import HfApi
-
-    api = HfApi(endpoint=hub_endpoint())
-
-    def call(remaining: float) -> Any:
-        return api.model_info(
-            target.repo_id, revision=target.revision, files_metadata=True, timeout=remaining
-        )
-
+    """The Hub's model metadata as parsed JSON (with file sizes), at most MAX_PAGE_BYTES."""
+    url = f"{hub_endpoint()}/api/models/{target.repo_id}"
+    if target.revision is not None:
+        url += f"/revision/{quote(target.revision, safe='')}"
+    url += "?blobs=true"
     try:
-        return retrying(call, deadline)
+        body = retrying(lambda _: get(url, deadline, MAX_PAGE_BYTES), deadline)
+        return json.loads(body.data)
     except Exception as error:
         raise _classify(error, target, timeout) from error
 
@@ -262,22 +258,18 @@ def _status(error: Exception) -> int | None:
 
 def _classify(error: Exception, target: Target, timeout: float) -> Exception:
     import httpx2
-    from huggingface_hub.errors import (
-        GatedRepoError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
 
     status = _status(error)
-    if isinstance(error, RevisionNotFoundError):
+    code = error.code if isinstance(error, FileProblem) else None  # the Hub's X-Error-Code
+    if code == "RevisionNotFound":
         return HubNotFound(f"revision {target.revision!r} of {target.repo_id} not found on the Hub")
-    if isinstance(error, GatedRepoError):
+    if code == "GatedRepo":
         return HubNotFound(f"{target.repo_id} is gated and its metadata was refused")
-    if isinstance(error, RepositoryNotFoundError) or status in (401, 403, 404):
+    if code == "RepoNotFound" or status in (401, 403, 404):
         return HubNotFound(
             f"{target.repo_id} not found on the Hub (if it is private, set HF_TOKEN)"
         )
-    if isinstance(error, json.JSONDecodeError):
+    if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
         return HubUnreachable("the Hub answered with something that is not JSON (a proxy page?)")
     if status == 429:
         return HubUnreachable("the Hub is rate-limiting requests (HTTP 429)")
@@ -285,6 +277,10 @@ def _classify(error: Exception, target: Target, timeout: float) -> Exception:
         return HubUnreachable(f"the Hub answered HTTP {status}")
     if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
         return HubUnreachable(f"the Hub gave no answer within {timeout:g} s", connection=True)
+    if isinstance(error, FileProblem):  # no status: redirects, encoding, a cut-short body
+        return HubUnreachable(f"the Hub's answer could not be read ({error.reason})")
+    if isinstance(error, TooLarge):
+        return HubUnreachable(f"the Hub's answer is larger than {MAX_PAGE_BYTES // 2**20} MiB")
     if isinstance(error, TypeError | KeyError | ValueError | AttributeError):
         return malformed(error)
     return HubUnreachable(

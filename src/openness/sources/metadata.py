@@ -49,21 +49,24 @@ def safe_path(value: object) -> str | None:
 
 
 def evidence_from(info: Any, requested: str | None, revision: str | None = None) -> Evidence:
-    """Evidence from a huggingface_hub ModelInfo, or Malformed.
+    """Evidence from the Hub's model metadata (parsed JSON), or Malformed.
 
     `requested` is the repo id asked for (None for a listing entry); `revision` the revision
     asked for, which the answer's commit must equal when it is a commit id.
     """
-    repo_id, sha = valid_repo_id(info.id), info.sha
+    if not isinstance(info, dict):
+        raise Malformed("the metadata is not an object")
+    repo_id, sha = valid_repo_id(info.get("id")), info.get("sha")
     if repo_id is None:
-        raise Malformed(f"repo id {str(info.id)[:80]!r}")
+        raise Malformed(f"repo id {str(info.get('id'))[:80]!r}")
     if requested is not None and repo_id.lower() != requested.lower():
         raise Malformed(f"metadata of {repo_id} when {requested} was asked for")
     if not is_sha(sha) or (is_sha(revision) and sha != revision):
         raise Malformed(f"commit id {str(sha)[:80]!r}")
-    tags = info.tags or []
+    tags = info.get("tags") or []
     if not isinstance(tags, list):
         raise Malformed("tags are not a list")
+    gated = info.get("gated")
     evidence = Evidence(
         repo_id=repo_id,
         source="hub",
@@ -72,23 +75,24 @@ def evidence_from(info: Any, requested: str | None, revision: str | None = None)
         location=public_url(hub_endpoint()),
         card_data=_card_data(info),
         tags=tags,
-        gated=info.gated if info.gated in (False, "auto", "manual") else None,
+        gated=gated if gated in (False, "auto", "manual") else None,
     )
-    if info.siblings is not None:
-        evidence.files = _files(evidence, info.siblings)
-        evidence.files_complete = len(evidence.files) == len(info.siblings)
+    siblings = info.get("siblings")
+    if siblings is not None:
+        evidence.files = _files(evidence, siblings)
+        evidence.files_complete = len(evidence.files) == len(siblings)
     evidence.weights_declared = _declared_weights(info)
     return evidence
 
 
-def _declared_weights(info: Any) -> dict[str, str]:
+def _declared_weights(info: dict[str, Any]) -> dict[str, str]:
     """The Hub's `safetensors` and `gguf` metadata, when present: weights it has indexed."""
     declared: dict[str, str] = {}
-    safetensors = getattr(info, "safetensors", None)
-    total = getattr(safetensors, "total", None)
+    safetensors = info.get("safetensors")
+    total = safetensors.get("total") if isinstance(safetensors, dict) else None
     if isinstance(total, int) and not isinstance(total, bool) and total > 0:
         declared["hub:safetensors"] = f"{total} parameters"
-    gguf = getattr(info, "gguf", None)
+    gguf = info.get("gguf")
     if isinstance(gguf, dict) and gguf:
         total = gguf.get("total")
         counted = isinstance(total, int) and not isinstance(total, bool) and total > 0
@@ -96,11 +100,15 @@ def _declared_weights(info: Any) -> dict[str, str]:
     return declared
 
 
-def _card_data(info: Any) -> dict[str, Any]:
+def _card_data(info: dict[str, Any]) -> dict[str, Any]:
     """The card's metadata, with the Hub's pipeline tag when the card gives none (modality)."""
-    card: dict[str, Any] = info.card_data.to_dict() if info.card_data else {}
-    if not card.get("pipeline_tag") and isinstance(info.pipeline_tag, str):
-        card["pipeline_tag"] = info.pipeline_tag[:100]
+    given = info.get("cardData") or {}
+    if not isinstance(given, dict):
+        raise Malformed("the card metadata is not an object")
+    card = {key: value for key, value in given.items() if value is not None}
+    pipeline_tag = info.get("pipeline_tag")
+    if not card.get("pipeline_tag") and isinstance(pipeline_tag, str):
+        card["pipeline_tag"] = pipeline_tag[:100]
     return card
 
 
@@ -109,7 +117,7 @@ def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:
         raise Malformed("the file list is not a list")
     files: list[RepoFile] = []
     for sibling in siblings[:MAX_LISTED_FILES]:
-        name = getattr(sibling, "rfilename", None)
+        name = sibling.get("rfilename") if isinstance(sibling, dict) else None
         path = safe_path(name)
         if path is None:
             shown = repr(name)[:120]
@@ -119,7 +127,7 @@ def _files(evidence: Evidence, siblings: Any) -> list[RepoFile]:
             if is_license_file(name.replace("\\", "/")[-200:]):
                 evidence.unread_file(shown, "its name is malformed")
             continue
-        size = getattr(sibling, "size", None)
+        size = sibling.get("size")
         valid_size = isinstance(size, int) and not isinstance(size, bool) and size >= 0
         files.append(RepoFile(path=path, size=size if valid_size else None))
     if len(siblings) > MAX_LISTED_FILES:
