@@ -13,7 +13,7 @@ import fixtures_hub
 import pytest
 
 from openness.data import packaged
-from openness.license import memo
+from openness.license import knowledge, memo
 from openness.license.clauses import detect_clauses
 from openness.license.identify import identify_text
 
@@ -71,10 +71,10 @@ def test_a_changed_knowledge_base_does_not_reuse_stored_answers(
 ) -> None:
     copy = tmp_path / "licenses"
     shutil.copytree(packaged("licenses"), copy, ignore=shutil.ignore_patterns("training"))
-    monkeypatch.setattr(memo, "packaged", lambda name: copy)
-    memo.knowledge_version.cache_clear()
+    monkeypatch.setattr(knowledge, "packaged", lambda name: copy)
+    knowledge.knowledge_version.cache_clear()
     try:
-        before = memo.knowledge_version()
+        before = knowledge.knowledge_version()
         text = TEXTS[0].decode()
         memo.analyse_text(text, "LICENSE")
         _poison(text, "poisoned-before")
@@ -83,12 +83,12 @@ def test_a_changed_knowledge_base_does_not_reuse_stored_answers(
 
         profile = copy / "mit.yaml"
         profile.write_text(profile.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
-        memo.knowledge_version.cache_clear()
+        knowledge.knowledge_version.cache_clear()
         memo.forget()
-        assert memo.knowledge_version() != before
+        assert knowledge.knowledge_version() != before
         assert memo.analyse_text(text, "LICENSE") == _direct(text, "LICENSE")
     finally:
-        memo.knowledge_version.cache_clear()
+        knowledge.knowledge_version.cache_clear()
 
 
 def test_a_damaged_cache_entry_is_recomputed() -> None:
@@ -136,3 +136,19 @@ def test_an_audit_answered_from_the_memo_equals_a_fresh_one(cli: Any, tmp_path: 
     assert _entry().is_file()
     assert audited() == fresh  # from the on-disk cache
     assert {clause["kind"] for clause in fresh["audits"][0]["clauses"]} >= {"research-only"}
+
+
+def test_the_parsed_knowledge_base_is_stored_and_read_back_the_same() -> None:
+    from openness.license.profiles import knowledge_base, load_profiles
+
+    parsed = sorted(load_profiles(packaged("licenses")), key=lambda profile: profile.id)
+    try:
+        for state in ("computed", "stored", "damaged"):
+            knowledge_base.cache_clear()
+            if state == "damaged":
+                (store,) = (Path(os.environ["OPENNESS_CACHE_DIR"]) / "knowledge").rglob("*.json")
+                store.write_text("[{", encoding="utf-8")
+            loaded = sorted(knowledge_base().profiles.values(), key=lambda profile: profile.id)
+            assert loaded == parsed, state
+    finally:
+        knowledge_base.cache_clear()

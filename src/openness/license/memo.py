@@ -13,21 +13,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from pydantic import BaseModel
 
-from openness import __version__
-from openness.data import packaged
 from openness.license.clauses import ClauseHit, detect_clauses
 from openness.license.identify import Identification, identify_text
-from openness.sources.paths import records_dir
+from openness.license.knowledge import derived_path, knowledge_version
 from openness.sources.records import read_quietly, write_atomically
 
 MEMORY_ENTRIES = 512  # distinct texts kept in memory (each a few KB)
-_NOT_KNOWLEDGE = ("training",)  # shipped with the licences, never read by an audit
 
 
 class TextFindings(BaseModel):
@@ -41,37 +35,13 @@ _memory: OrderedDict[str, TextFindings] = OrderedDict()
 _lock = threading.Lock()
 
 
-@cache
-def knowledge_version() -> str:
-    """sha256 over the shipped licence knowledge, openness's version and licenseclassifier's."""
-    digest = hashlib.sha256(f"openness {__version__}\n".encode())
-    root = packaged("licenses")
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if path.is_file() and relative.parts[0] not in _NOT_KNOWLEDGE:
-            digest.update(f"{relative.as_posix()}\n".encode())
-            digest.update(path.read_bytes())
-    digest.update(_classifier_release().encode())
-    return digest.hexdigest()
-
-
-def _classifier_release() -> str:
-    """licenseclassifier's installed release, read from its metadata folder's name (importing
-    the library or importlib.metadata would cost more than the whole lookup)."""
-    spec = find_spec("licenseclassifier")
-    if spec is None or spec.origin is None:
-        return "licenseclassifier absent"
-    found = sorted(Path(spec.origin).parents[1].glob("licenseclassifier-*.dist-info"))
-    return found[-1].name if found else "licenseclassifier unknown"
-
-
 def analyse_text(text: str, source: str) -> tuple[Identification, list[ClauseHit]]:
     """The text's identification and clause hits (attributed to `source`), computed once."""
     key = hashlib.sha256(f"{knowledge_version()}\n{text}".encode()).hexdigest()
     findings = _remembered(key) or _stored(key)
     if findings is None:
         findings = TextFindings(identification=identify_text(text), hits=detect_clauses(text, ""))
-        write_atomically(_store_path(key), findings.model_dump_json())
+        write_atomically(derived_path("analysis", key), findings.model_dump_json())
     _remember(key, findings)
     hits = [hit.model_copy(update={"source": source}) for hit in findings.hits]
     return findings.identification.model_copy(deep=True), hits
@@ -99,12 +69,8 @@ def _remember(key: str, findings: TextFindings) -> None:
             _memory.popitem(last=False)
 
 
-def _store_path(key: str) -> Path:
-    return records_dir() / "analysis" / key[:2] / f"{key}.json"
-
-
 def _stored(key: str) -> TextFindings | None:
-    text = read_quietly(_store_path(key))
+    text = read_quietly(derived_path("analysis", key))
     if text is None:
         return None
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,5 +117,25 @@ def load_profiles(folder: Path) -> list[LicenseProfile]:
 
 @cache
 def knowledge_base() -> KnowledgeBase:
-    """The shipped knowledge base, loaded once."""
-    return KnowledgeBase(load_profiles(packaged("licenses")))
+    """The shipped knowledge base, loaded once: from its parsed form in the cache when an
+    earlier run stored it for this version of the knowledge, else from the YAML files."""
+    from pydantic import TypeAdapter
+
+    from openness.license.knowledge import derived_path, knowledge_version
+    from openness.sources.records import read_quietly
+
+    adapter = TypeAdapter(list[LicenseProfile])
+    stored = derived_path("knowledge", knowledge_version())
+    text = read_quietly(stored)
+    try:
+        return KnowledgeBase(adapter.validate_json(text)) if text else _parsed(adapter, stored)
+    except ValueError:
+        return _parsed(adapter, stored)
+
+
+def _parsed(adapter: Any, stored: Path) -> KnowledgeBase:
+    from openness.sources.records import write_atomically
+
+    profiles = load_profiles(packaged("licenses"))
+    write_atomically(stored, adapter.dump_json(profiles).decode())
+    return KnowledgeBase(profiles)
