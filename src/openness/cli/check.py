@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from openness.cli.app import EXIT_CODES_HELP, app
+from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import Streamed, models_list, run_batch, stream_report
 from openness.cli.common import (
     JOBS,

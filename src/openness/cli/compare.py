@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from openness.cli.app import EXIT_CODES_HELP, app
+from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import run_batch
 from openness.cli.common import (
     JOBS,

@@ -1,7 +1,4 @@
-"""Command line: parse arguments, run the library, pick a renderer, decide the exit code.
-
-One module per command; `common` holds what they share, `app` the Typer application.
-"""
+"""The command line's entry: every command registered, and errors turned into exit codes."""
 
 from __future__ import annotations
 
@@ -11,11 +8,10 @@ from importlib import import_module
 
 import typer
 
-from openness.cli.app import app
+from openness.cli.application import app
 from openness.cli.common import say
 from openness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, OpennessError
 
-__all__ = ["app", "main"]
 COMMANDS = ("audit", "compare", "check", "scan", "mof", "licenses")  # the order `--help` lists
 for _command in COMMANDS:
     import_module(f"openness.cli.{_command}")  # each module registers its command
@@ -27,8 +23,8 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
-def main() -> None:
-    """Console entry point: usage errors exit 2 with one line, never a traceback."""
+def run() -> None:
+    """Run the command line: usage errors exit 2 with one line, never a traceback."""
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as error:  # the argument parser's usage errors

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from openness.cli.app import app
+from openness.cli.application import app
 from openness.cli.common import deliver, format_option, report_renderer, say
 from openness.errors import EXIT_USAGE
 from openness.render import OutputFormat

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from openness.cli.app import EXIT_CODES_HELP, app
+from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.common import deliver, format_option, report_renderer, reported
 from openness.errors import UsageError
 from openness.render import OutputFormat
