@@ -212,7 +212,10 @@ def _read_texts(evidence: Evidence, deadline: float, timeout: float, asked: str 
         return _download(evidence, path, size, deadline, timeout)
 
     records.read_texts(evidence, record.files, missing)
-    records.save(record, asked)
+    if known is None or record.files != known.files:  # a warm audit writes nothing
+        records.save(record, asked)
+    else:
+        records.save_ref(evidence, asked)
     check_card_metadata(evidence)
     return evidence
 

@@ -89,10 +89,16 @@ def save(record: Record, revision_asked: str | None = None) -> None:
     if path is None or evidence.revision is None:
         return
     write_atomically(path, record.model_dump_json())
-    if not is_sha(revision_asked):
-        ref = _ref_path(evidence.repo_id, revision_asked)
-        if ref is not None:
-            write_atomically(ref, evidence.revision)
+    save_ref(evidence, revision_asked)
+
+
+def save_ref(evidence: Evidence, revision_asked: str | None) -> None:
+    """Note which commit the branch or tag asked for named, unless that is already noted."""
+    if is_sha(revision_asked) or evidence.revision is None:
+        return
+    ref = _ref_path(evidence.repo_id, revision_asked)
+    if ref is not None and read_quietly(ref) != evidence.revision:
+        write_atomically(ref, evidence.revision)
 
 
 def load(repo_id: str, revision: str | None) -> Record | None:
