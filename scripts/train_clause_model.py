@@ -122,10 +122,10 @@ def score(model: dict[str, object], texts: list[LabelledText]) -> dict[str, Coun
 _FOLDS: tuple[list[LabelledText], list[Example], list[list[str]]] = ([], [], [])
 
 
-PEAKS: list[tuple[float, bool]] = []  # (a text's top score for a kind, whether it has it)
+PEAKS: list[tuple[str, float, bool]] = []  # (kind, a text's top score for it, whether it has it)
 
 
-def peaks(model: dict[str, object], texts: list[LabelledText]) -> list[tuple[float, bool]]:
+def peaks(model: dict[str, object], texts: list[LabelledText]) -> list[tuple[str, float, bool]]:
     """Each text's highest statement score for each kind, with the truth: for --sweep."""
     loaded = model_from_json(model)
     found = []
@@ -134,12 +134,13 @@ def peaks(model: dict[str, object], texts: list[LabelledText]) -> list[tuple[flo
         for unit in units(text.text):
             top = [max(pair) for pair in zip(top, loaded.scores(features(unit.text)), strict=True)]
         found += [
-            (score, kind in text.labels) for kind, score in zip(loaded.kinds, top, strict=True)
+            (kind, score, kind in text.labels)
+            for kind, score in zip(loaded.kinds, top, strict=True)
         ]
     return found
 
 
-def _fold(group: str) -> tuple[dict[str, Counter[str]], list[str], list[tuple[float, bool]]]:
+def _fold(group: str) -> tuple[dict[str, Counter[str]], list[str], list[tuple[str, float, bool]]]:
     texts, examples, featured = _FOLDS
     keep = [i for i, example in enumerate(examples) if example.group != group]
     model = fit([examples[i] for i in keep], [featured[i] for i in keep])
@@ -180,6 +181,14 @@ def _row(name: str, count: Counter[str]) -> str:
     return f"{name:26} {recall:>7} {precision:>9} {tp:4} {fp:3} {fn:3}"
 
 
+def _counts(found: list[tuple[str, float, bool]], threshold: float) -> Counter[str]:
+    return Counter(
+        tp=sum(score >= threshold and truth for _kind, score, truth in found),
+        fp=sum(score >= threshold and not truth for _kind, score, truth in found),
+        fn=sum(score < threshold and truth for _kind, score, truth in found),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true", help="print cross-validated figures only")
@@ -189,11 +198,14 @@ def main() -> None:
     if args.cv:
         report(f"leave-one-licensor-out, {len(texts)} texts", cross_validate(texts))
         print("\n".join(sorted(ERRORS)) if args.errors else "", end="")
+        print("\nstatement scores alone (before superseding), by threshold:")
         for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-            tp = sum(score >= threshold and truth for score, truth in PEAKS)
-            fp = sum(score >= threshold and not truth for score, truth in PEAKS)
-            fn = sum(score < threshold and truth for score, truth in PEAKS)
-            print(f"threshold {threshold}: {_row('', Counter(tp=tp, fp=fp, fn=fn))}")
+            print(f"threshold {threshold}: {_row('', _counts(PEAKS, threshold))}")
+        if args.errors:
+            for kind in clause_kinds():
+                found = [peak for peak in PEAKS if peak[0] == kind]
+                for threshold in (0.3, 0.5, 0.7, 0.9):
+                    print(f"{threshold}: {_row(kind, _counts(found, threshold))}")
         return
     examples = dataset(texts)
     model = fit(examples, [features(example.text) for example in examples])
