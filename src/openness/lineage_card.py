@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from openness.data import packaged
 from openness.license.names import Resolved, resolve
+from openness.once import once
 from openness.report import Citation
 from openness.sources.evidence import Evidence, hub_repo_id
 from openness.sources.files import CARD
@@ -158,7 +158,7 @@ def _known(name: str, org: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-@cache
+@once
 def _families() -> dict[str, list[str]]:
     with packaged("snapshot.json").open(encoding="utf-8") as handle:
         models = json.load(handle)["models"]

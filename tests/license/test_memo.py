@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from openness.data import packaged
 from openness.license import knowledge, memo
 from openness.license.clauses import detect_clauses
 from openness.license.identify import identify_text
+from openness.once import once
 
 RESTRICTIVE = (
     "Example Model Licence\n\n"
@@ -152,3 +155,44 @@ def test_the_parsed_knowledge_base_is_stored_and_read_back_the_same() -> None:
             assert loaded == parsed, state
     finally:
         knowledge_base.cache_clear()
+
+
+def test_threads_asking_at_once_share_one_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow(text: str) -> Any:
+        calls.append(text)
+        started.set()
+        release.wait(10)
+        return identify_text(text)
+
+    monkeypatch.setattr(memo, "identify_text", slow)
+    with ThreadPoolExecutor(8) as pool:
+        first = pool.submit(memo.analyse_text, RESTRICTIVE, "LICENSE")
+        started.wait(10)
+        others = [pool.submit(memo.analyse_text, RESTRICTIVE, "LICENSE") for _ in range(7)]
+        release.set()
+        answers = [first.result(), *(other.result() for other in others)]
+    assert len(calls) == 1
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_a_loader_runs_once_however_many_threads_ask() -> None:
+    calls: list[int] = []
+    release = threading.Event()
+
+    @once
+    def loader() -> list[int]:
+        calls.append(1)
+        release.wait(10)
+        return [len(calls)]
+
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(loader) for _ in range(8)]
+        release.set()
+        results = [future.result() for future in futures]
+    assert calls == [1] and all(result is results[0] for result in results)
+    loader.cache_clear()
+    assert loader() == [2]

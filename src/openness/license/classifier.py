@@ -19,12 +19,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from openness.data import packaged
+from openness.once import once
 from openness.readers import load
 
 _TOKEN = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d[\d,.]*\d|\d|[$\u20ac\u00a3\u00a5\"]")
@@ -38,7 +38,7 @@ _DEFINITION = re.compile(
 )
 
 
-@cache
+@once
 def _knowledge() -> tuple[dict[str, str], list[tuple[str, re.Pattern[str]]]]:
     path = packaged("licenses/clauses.yaml")
     data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)
@@ -148,7 +148,7 @@ def model_from_json(data: dict[str, Any]) -> ClauseModel:
     return ClauseModel(tuple(head.kinds), tuple(head.bias), tuple(head.threshold), weights)
 
 
-@cache
+@once
 def clause_model() -> ClauseModel:
     """The shipped model (`licenses/clause_model.json`), loaded once."""
     return model_from_json(json.loads(packaged("licenses/clause_model.json").read_bytes()))

@@ -12,7 +12,6 @@ found without one.
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
@@ -21,6 +20,7 @@ from openness.data import packaged
 from openness.license.classifier import ClauseModel, clause_model, features
 from openness.license.sentences import Unit, units
 from openness.license.text import strip_control
+from openness.once import once
 from openness.readers import load
 
 QUOTE_LIMIT = 200
@@ -84,7 +84,7 @@ class ClauseHit(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="Features that decided it.")
 
 
-@cache
+@once
 def _kind_data() -> tuple[dict[str, ClauseKind], dict[str, Condition]]:
     path = packaged("licenses/clauses.yaml")
     data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)

@@ -24,7 +24,6 @@ import sys
 from array import array
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
@@ -33,6 +32,7 @@ from openness.data import packaged
 from openness.license.header import is_header
 from openness.license.profiles import knowledge_base
 from openness.license.text import clean_lines
+from openness.once import once
 
 if TYPE_CHECKING:
     from openness.license.standard import Standard
@@ -165,7 +165,7 @@ def contained_documents(references: dict[str, frozenset[int]]) -> dict[str, list
     return found
 
 
-@cache
+@once
 def fingerprints() -> Fingerprints:
     """The shipped fingerprints (`licenses/fingerprints.json`), loaded once."""
     path = packaged("licenses/fingerprints.json")
@@ -179,7 +179,7 @@ def fingerprints() -> Fingerprints:
     return Fingerprints(references, own)
 
 
-@cache
+@once
 def _profile_of_slug() -> dict[str, str]:
     return {
         slug: profile.id

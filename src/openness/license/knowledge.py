@@ -9,18 +9,18 @@ from an older store.
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
 from openness import __version__
 from openness.data import packaged
+from openness.once import once
 from openness.sources.paths import records_dir
 
 _NOT_KNOWLEDGE = ("training",)  # shipped with the licences, never read by an audit
 
 
-@cache
+@once
 def knowledge_version() -> str:
     """sha256 over the shipped licence knowledge, openness's version and licenseclassifier's."""
     digest = hashlib.sha256(f"openness {__version__}\n".encode())

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from openness.data import packaged
+from openness.once import once
 
 MIN_SHINGLES = 8  # shorter texts are no licence (the shortest such licence has 11)
 MAX_MISSING = 10  # reference shingles absent from the text, still exact...
@@ -52,7 +52,7 @@ class _Prints:
     version: str
 
 
-@cache
+@once
 def _prints() -> _Prints:
     from openness.license.identify import decode_hashes
 

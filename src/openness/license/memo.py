@@ -33,18 +33,23 @@ class TextFindings(BaseModel):
 
 _memory: OrderedDict[str, TextFindings] = OrderedDict()
 _lock = threading.Lock()
+_analysing = threading.Lock()  # one analysis at a time (it is CPU-bound: threads gain nothing)
 
 
 def analyse_text(text: str, source: str) -> tuple[Identification, list[ClauseHit]]:
     """The text's identification and clause hits (attributed to `source`), computed once."""
     key = hashlib.sha256(f"{knowledge_version()}\n{text}".encode()).hexdigest()
-    findings = _remembered(key) or _stored(key)
+    findings = _remembered(key)
     if findings is None:
-        findings = TextFindings(identification=identify_text(text), hits=detect_clauses(text, ""))
-        write_atomically(derived_path("analysis", key), findings.model_dump_json())
-    _remember(key, findings)
-    hits = [hit.model_copy(update={"source": source}) for hit in findings.hits]
-    return findings.identification.model_copy(deep=True), hits
+        with _analysing:  # threads asking for the same text wait for the first to finish
+            findings = _remembered(key) or _stored(key)
+            if findings is None:
+                found, hits = identify_text(text), detect_clauses(text, "")
+                findings = TextFindings(identification=found, hits=hits)
+                write_atomically(derived_path("analysis", key), findings.model_dump_json())
+            _remember(key, findings)
+    located = [hit.model_copy(update={"source": source}) for hit in findings.hits]
+    return findings.identification.model_copy(deep=True), located
 
 
 def forget() -> None:

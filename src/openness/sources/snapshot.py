@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from functools import cache
 from typing import Any
 
 from openness.data import packaged
+from openness.once import once
 from openness.sources.evidence import Evidence, RepoFile
 
 
-@cache
+@once
 def _snapshot() -> dict[str, Any]:
     with packaged("snapshot.json").open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
