@@ -52,6 +52,9 @@ INPUTS: dict[str, Callable[[int], str]] = {
     "config": lambda n: "revision" + " " * n + "!",
     "clause words": lambda n: _repeat("not outputs to train ", n),  # nested clause windows
     "lineage words": lambda n: _repeat("X-1 is derived from Llama-3.1-8B and based on ", n),
+    "compute words": lambda n: _repeat("trained 1.5B 2,000B tokens 37B (activated params 9 ", n),
+    "digits": lambda n: "trained on " + "1" * n + " tokens",
+    "table": lambda n: _repeat("| Activated Params | 37B |\n", n),
 }
 
 
@@ -109,7 +112,7 @@ def _targets() -> dict[str, Callable[[str], object]]:
     from openness.license import names as declared
     from openness.license import text as textnorm
     from openness.lineage_card import read_card
-    from openness.rubrics import facts
+    from openness.rubrics import compute, facts, release
     from openness.sources import card
 
     return {
@@ -126,6 +129,9 @@ def _targets() -> dict[str, Callable[[str], object]]:
         "data_heading": lambda text: facts._data_information(_evidence(text)),  # type: ignore[arg-type]
         "training_code": lambda text: facts._training_code(_evidence(text)),  # type: ignore[arg-type]
         "mof_draft": _mof_draft,
+        "usage_information": lambda text: release.usage_information(_evidence(text)),  # type: ignore[arg-type]
+        "architecture": lambda text: release.architecture(_evidence(text)),  # type: ignore[arg-type]
+        "training_compute": lambda text: compute.below_systemic_risk(_evidence(text)),  # type: ignore[arg-type]
         "card_prose": lambda text: read_card(_evidence(text)),  # type: ignore[arg-type]
         "scan Dockerfile": lambda text: _scan(text, "Dockerfile"),  # every line regex, and ENV
         "scan python": lambda text: _scan(text, "train.py"),

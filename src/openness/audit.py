@@ -12,10 +12,11 @@ from openness.inputs.target import parse_target
 from openness.license.access import access_of
 from openness.license.analysis import LicenseAnalysis, analyse
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
-from openness.report import Audit, ModelInfo, Rubrics, SourceUse
+from openness.report import Audit, ModelInfo, OpennessLabel, Rubrics, SourceUse
 from openness.rubrics import registry
 from openness.rubrics.engine import evaluate
 from openness.rubrics.facts import compute_facts
+from openness.rubrics.g7 import label_of
 from openness.rubrics.mof_evidence import evaluate_evidence
 from openness.rubrics.status import STATUSES
 from openness.sources.evidence import Evidence
@@ -52,6 +53,7 @@ def audit_evidence(
             for rubric_id, spec in registry.registry().pass_fail.items()
         },
     )
+    g7 = label_of(facts, license.clauses)
     return Audit(
         model=ModelInfo(
             id=evidence.repo_id,
@@ -68,8 +70,9 @@ def audit_evidence(
         access=access,
         lineage=lineage.entries,
         rubrics=rubrics,
-        summary=summarise(license, rubrics, facts["weights_present"].value, inferred(evidence)),
+        summary=summarise(license, rubrics, facts["weights_present"].value, inferred(evidence), g7),
         warnings=[*evidence.warnings, *license.warnings, *lineage.warnings],
+        g7=g7,
     )
 
 
@@ -169,15 +172,20 @@ def inferred(evidence: Evidence) -> str | None:
 
 
 def summarise(
-    license: LicenseAnalysis, rubrics: Rubrics, weights: bool | None, inferred: str | None = None
+    license: LicenseAnalysis,
+    rubrics: Rubrics,
+    weights: bool | None,
+    inferred: str | None = None,
+    g7: OpennessLabel | None = None,
 ) -> str:
     """One plain-language sentence naming what was found."""
     first = _licence_words(license, "Open weights" if weights else "Released")
     if inferred:
         first += f" (resting partly on inferred facts: {inferred[len(INFERRED) :]})"
+    label = f"; G7 label: {_label_words(g7)}" if g7 else ""
     osaid = rubrics.pass_fail().get("osaid")
     if osaid is None:
-        return f"{first}."
+        return f"{first}{label}."
     if osaid.verdict == "pass":
         second = "meets the Open Source AI Definition"
     else:
@@ -189,7 +197,13 @@ def summarise(
         failed = osaid.verdict == "fail"
         lead = "not Open Source AI" if failed else "not shown to be Open Source AI"
         second = f"{lead}: {', '.join(gaps)} {'not met' if failed else 'not shown'}"
-    return f"{first}; {second}."
+    return f"{first}; {second}{label}."
+
+
+def _label_words(g7: OpennessLabel) -> str:
+    """`Open Weights AI (perhaps Open Source AI)`: the label, and the next one up if the
+    evidence does not rule it out."""
+    return f"{g7.label} (perhaps {g7.could_be[-1]})" if g7.could_be else g7.label
 
 
 def _licence_words(license: LicenseAnalysis, what: str) -> str:

@@ -59,11 +59,25 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         rows.append((f"mof:{component.name}", f"component: {component.name}", states))
     rubrics = [a.rubrics.pass_fail() for a in audits]
     for rubric_id, first in rubrics[0].items():
-        verdicts: list[str] = [each[rubric_id].verdict for each in rubrics]
+        verdicts = [each[rubric_id].label or each[rubric_id].verdict for each in rubrics]
         rows.append((rubric_id, f"{registry().short(rubric_id)} verdict", verdicts))
         for index, criterion in enumerate(first.criteria):
             values: list[str] = [each[rubric_id].criteria[index].status for each in rubrics]
             rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
+    return rows + _g7_rows(audits)
+
+
+def _g7_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
+    """The G7 label (with the next label up the evidence leaves open), then its conditions."""
+    if any(a.g7 is None for a in audits):
+        return []
+    labels = [a.g7.label + (f" (perhaps {a.g7.could_be[-1]})" if a.g7.could_be else "")
+              for a in audits if a.g7]  # fmt: skip
+    rows = [("g7", "G7 label", labels)]
+    first = audits[0].g7
+    for index, condition in enumerate(first.conditions if first else []):
+        values = [_YES_NO[a.g7.conditions[index].value] for a in audits if a.g7]
+        rows.append((f"g7:{condition.id}", f"G7: {condition.title.lower()}", values))
     return rows
 
 

@@ -21,8 +21,8 @@ QUOTE_LIMIT = 200
 
 MatchKind = Literal["exact", "modified", "concatenated", "unknown"]
 
-Status = Literal["met", "not_met", "unknown"]  # what they mean: rubrics/status.py
-Verdict = Literal["pass", "fail", "unknown"]
+Status = Literal["met", "not_met", "needs_review", "unknown"]  # meanings: rubrics/status.py
+Verdict = Literal["pass", "fail", "needs_review", "unknown"]
 ContentType = Literal["code", "data", "document"]
 ComponentState = Literal["included", "missing", "unlicensed", "invalid", "unknown"]
 LicenseSource = Literal["component", "global", "distribution"]
@@ -141,11 +141,47 @@ class Criterion(BaseModel):
     status: Status
     reason: str
     evidence: list[Citation]
+    cites: str | None = Field(
+        default=None, description="The text the criterion comes from (article, paragraph)."
+    )
 
 
 class Rubric(BaseModel):
     verdict: Verdict
+    label: str | None = Field(
+        default=None, description="The rubric's own words for its verdict ('likely eligible')."
+    )
     criteria: list[Criterion]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the rubric always says with its verdict (duties still owed, caveats).",
+    )
+
+
+class LabelCondition(BaseModel):
+    """One condition of the G7 openness labels, decided from the audit's facts."""
+
+    id: str
+    title: str
+    value: bool | None
+    reason: str
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class OpennessLabel(BaseModel):
+    """The G7 shared vocabulary of AI openness (May 2026), as far as the evidence decides it."""
+
+    scheme: str = "G7 AI openness (2026)"
+    label: str = Field(
+        description="Open Source AI with Open Data, Open Source AI, Open Weights AI, Weights "
+        "Available AI, none (no weights released free of charge) or unknown."
+    )
+    could_be: list[str] = Field(
+        default_factory=list,
+        description="More open labels that the evidence neither shows nor rules out.",
+    )
+    reason: str
+    conditions: list[LabelCondition]
 
 
 class Rubrics(BaseModel):
@@ -181,6 +217,7 @@ class Audit(BaseModel):
         default_factory=list,
         description="Clauses whose condition this model does not meet (notes, not restrictions).",
     )
+    g7: OpennessLabel | None = Field(default=None, description="The G7 openness label.")
 
 
 class ToolInfo(BaseModel):

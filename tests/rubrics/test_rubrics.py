@@ -86,7 +86,7 @@ def test_missing_training_code_is_unknown_not_met() -> None:
 
 
 def test_every_packaged_yaml_but_the_mof_is_a_pass_fail_rubric_in_report_order() -> None:
-    assert list(registry().pass_fail) == ["osd", "osaid"]
+    assert list(registry().pass_fail) == ["osd", "osaid", "eu-ai-act-53-2"]
     assert registry().short("osd") == "OSD" and registry().short("mof") == "MOF"
 
 
@@ -95,6 +95,7 @@ def test_statuses_and_verdicts_are_listed_once_with_their_meaning() -> None:
     assert set(VERDICTS) == set(get_args(Verdict))
     assert {meaning.verdict for meaning in STATUSES.values()} <= set(get_args(Verdict))
     assert verdict_of(["met", "unknown", "not_met"]) == "fail"
+    assert verdict_of(["met", "unknown", "needs_review"]) == "needs_review"
     assert verdict_of(["met", "unknown"]) == "unknown"
     assert verdict_of(["met"]) == "pass" and verdict_of([]) == "unknown"
 
@@ -159,7 +160,7 @@ def test_a_rubric_added_as_data_reaches_every_output(
 
     report = cli("audit", str(mit), str(llama), "-f", "json").json()
     rubrics = report["audits"][0]["rubrics"]
-    assert list(rubrics) == ["osd", "osaid", "dummy", "mof"]
+    assert list(rubrics) == ["osd", "osaid", "eu-ai-act-53-2", "dummy", "mof"]
     assert rubrics["dummy"]["verdict"] == "pass"
     assert rubrics["dummy"]["criteria"][0]["id"] == "dummy-weights"
     assert report["audits"][1]["rubrics"]["dummy"]["verdict"] == "fail"

@@ -20,7 +20,9 @@ from openness.render.untrusted import inert, json_document
 from openness.report import Report
 
 _STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
-          "met": "green", "pass": "green", "yes": "green", "absent": "green"}  # fmt: skip
+          "not eligible": "red", "needs_review": "magenta", "needs review": "magenta",
+          "met": "green", "pass": "green", "yes": "green", "absent": "green",
+          "likely eligible": "green"}  # fmt: skip
 
 
 def _shown(comparison: Comparison, options: RenderOptions) -> list[Row]:

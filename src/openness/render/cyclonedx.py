@@ -3,7 +3,8 @@
 One `machine-learning-model` component per audited model: the repo id as name, the revision as
 version, a `pkg:huggingface` purl when the revision is a commit sha, the Hub page as external
 reference, the concluded licence (an SPDX id or expression when known, else a named licence)
-and `openness:*` properties for the verdicts (`openness:<rubric id>`, one per pass/fail rubric).
+and `openness:*` properties for the verdicts (`openness:<rubric id>`, one per pass/fail rubric,
+with `openness:<rubric id>-label` where the rubric words its verdict, and `openness:g7-label`).
 The library has no model-card support yet, so the `modelCard` (rubric criteria as properties) is
 added to the serialised JSON here. Repo text is put on one line (`one_line`) and the JSON text
 escapes hidden characters.
@@ -85,10 +86,13 @@ def model_license(audit: Audit) -> License | None:
 def _properties(audit: Audit) -> list[Property]:
     rubrics = audit.rubrics
     license = audit.license
-    values: list[tuple[str, object]] = [
-        (f"openness:{rubric_id}", rubric.verdict)
-        for rubric_id, rubric in rubrics.pass_fail().items()
-    ]
+    values: list[tuple[str, object]] = []
+    for rubric_id, rubric in rubrics.pass_fail().items():
+        values.append((f"openness:{rubric_id}", rubric.verdict))
+        if rubric.label:
+            values.append((f"openness:{rubric_id}-label", rubric.label))
+    if audit.g7 is not None:
+        values.append(("openness:g7-label", audit.g7.label))
     values += [
         ("openness:mof-class", rubrics.mof.class_ if rubrics.mof.class_ is not None else "none"),
         ("openness:mof-label", rubrics.mof.label),

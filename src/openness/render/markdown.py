@@ -30,7 +30,7 @@ _WWW = re.compile(r"(?i)(?<![A-Za-z0-9])(www)\.")
 # rendered, so a backslash does not help: a zero-width space, written as an entity, does.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _ZERO_WIDTH = "&#8203;"
-_TONE_MARK = {"good": "✅", "bad": "❌", "doubt": "❔"}
+_TONE_MARK = {"good": "✅", "bad": "❌", "review": "🔎", "doubt": "❔"}
 _OSI = {True: "yes", False: "no", None: "unknown"}
 
 
@@ -132,15 +132,17 @@ def _notes(audit: Audit) -> list[str]:
 
 
 def _criterion(criterion: Criterion) -> str:
+    cites = f" ({markdown_escape(criterion.cites)})" if criterion.cites else ""
     return (
-        f"{markdown_escape(criterion.id)} {markdown_escape(criterion.title)}: "
+        f"{markdown_escape(criterion.id)} {markdown_escape(criterion.title)}{cites}: "
         f"{markdown_escape(criterion.reason, TEXT_LIMIT)}"
     )
 
 
 def _rubric(name: str, rubric: Rubric) -> list[str]:
     mark = _TONE_MARK[VERDICTS[rubric.verdict].tone]
-    lines = [f"- **{markdown_escape(name)}**: {mark} {rubric.verdict}"]
+    verdict = markdown_escape(rubric.label or rubric.verdict)
+    lines = [f"- **{markdown_escape(name)}**: {mark} {verdict}"]
     for status, meaning in STATUSES.items():
         if meaning.tone != "good":
             lines += [
@@ -148,6 +150,23 @@ def _rubric(name: str, rubric: Rubric) -> list[str]:
                 for c in rubric.criteria
                 if c.status == status
             ]
+    lines += [f"  - Note: {markdown_escape(note, TEXT_LIMIT)}" for note in rubric.notes]
+    return lines
+
+
+def _g7(audit: Audit) -> list[str]:
+    """The G7 openness label and the conditions that decided it, with their evidence."""
+    if audit.g7 is None:
+        return []
+    g7 = audit.g7
+    perhaps = f" (perhaps {markdown_escape(g7.could_be[-1])})" if g7.could_be else ""
+    lines = [f"- **G7 label**: {markdown_escape(g7.label)}{perhaps}"]
+    for condition in g7.conditions:
+        where = ", ".join(markdown_escape(c.where()) for c in condition.evidence[:2])
+        lines.append(
+            f"  - {markdown_escape(condition.title)}: {_OSI[condition.value]}, "
+            f"{markdown_escape(condition.reason, TEXT_LIMIT)}" + (f" ({where})" if where else "")
+        )
     return lines
 
 
@@ -159,7 +178,7 @@ def _rubrics(audit: Audit) -> list[str]:
     grade = f"Class {mof.class_}" if mof.class_ is not None else "no class"
     progress = ", ".join(f"class {k}: {v:.0f}%" for k, v in sorted(mof.progress.items()))
     lines.append(f"- **MOF**: {markdown_escape(mof.label)} ({grade}; progress {progress})")
-    return lines
+    return lines + _g7(audit)
 
 
 def _audit(audit: Audit) -> list[str]:

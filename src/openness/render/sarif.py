@@ -1,8 +1,9 @@
 """The audit as SARIF 2.1.0, for GitHub code scanning.
 
 Rules: one per restrictive-clause kind found (`clause/<kind>`, level warning), one per rubric
-criterion that is not met (`<rubric id>/<criterion id>`: `osd/osd-5`..., level error) and one
-per policy rule passed in by the policy engine (`policy/<rule>`, level error).
+criterion that is not met (`<rubric id>/<criterion id>`: `osd/osd-5`..., level error) or needs
+a person's review (level warning), and one per policy rule passed in by the policy engine
+(`policy/<rule>`, level error).
 
 Repo text is put on one line (`one_line`) and the JSON text escapes hidden characters.
 
@@ -33,6 +34,8 @@ DEFAULT_PATH = ".openness.yml"
 MESSAGE_LIMIT = 1000
 
 Level = Literal["error", "warning", "note"]
+# A criterion not met is an error, one that needs a person's review a warning; others no result.
+_LEVELS: dict[str, Level] = {"bad": "error", "review": "warning"}
 Violation = tuple[str, str, str]
 """(model id, policy rule id, message) for a policy violation."""
 Locations = Mapping[str, tuple[str, int]]
@@ -118,15 +121,17 @@ def _audit_results(run: _Run, audit: Audit) -> None:
         short = registry().short(rubric_id)
         for criterion in rubric.criteria:
             meaning = STATUSES[criterion.status]
-            if meaning.tone != "bad":
+            level = _LEVELS.get(meaning.tone)
+            if level is None:
                 continue
             rule_id = f"{rubric_id}/{criterion.id}"
-            run.rule(rule_id, f"{short} criterion {meaning.label.lower()}: {criterion.title}",
-                     "error", [rubric_id])  # fmt: skip
+            cites = f" ({criterion.cites})" if criterion.cites else ""
+            run.rule(rule_id, f"{short} criterion {meaning.label.lower()}: {criterion.title}"
+                     f"{cites}", level, [rubric_id])  # fmt: skip
             message = (
                 f"{model}: {short} {criterion.id} ({criterion.title}) {meaning.label.lower()}: "
             )
-            run.result(model, rule_id, "error", message + criterion.reason, "")
+            run.result(model, rule_id, level, message + criterion.reason, "")
 
 
 def sarif_log(

@@ -20,7 +20,8 @@ from openness.report import Audit, PolicyOutcome, Report
 from openness.rubrics.registry import registry
 from openness.rubrics.status import STATUSES, VERDICTS
 
-_TONE_STYLE = {"good": "green", "bad": "red", "doubt": "yellow"}
+_YES_NO = {True: "yes", False: "no", None: "unknown"}
+_TONE_STYLE = {"good": "green", "bad": "red", "review": "magenta", "doubt": "yellow"}
 
 
 def _safe(value: object) -> Text:
@@ -82,14 +83,19 @@ def _audit_view(audit: Audit) -> RenderableType:
         for criterion in rubric.criteria:
             meaning = STATUSES[criterion.status]
             table.add_row(
-                _safe(f"{criterion.id} {criterion.title}"),
+                _safe(
+                    f"{criterion.id} {criterion.title}"
+                    + (f" ({criterion.cites})" if criterion.cites else "")
+                ),  # fmt: skip
                 Text(meaning.label.lower(), style=_TONE_STYLE[meaning.tone]),
                 _safe(criterion.reason),
             )
         title = Text.assemble((f"{registry().short(rubric_id)}: ", "bold underline"))
         tone = _TONE_STYLE[VERDICTS[rubric.verdict].tone]
-        title.append(rubric.verdict.upper(), style=f"bold {tone}")
+        title.append((rubric.label or rubric.verdict).upper(), style=f"bold {tone}")
         parts += [title, table]
+        parts += [Text.assemble(("note: ", "cyan"), _safe(note)) for note in rubric.notes]
+    parts += _g7_view(audit)
 
     mof = audit.rubrics.mof
     progress = ", ".join(
@@ -105,6 +111,26 @@ def _audit_view(audit: Audit) -> RenderableType:
     for warning in audit.warnings:
         parts.append(Text.assemble(("warning: ", "yellow"), _safe(warning)))
     return Group(*parts, Text(""))
+
+
+def _g7_view(audit: Audit) -> list[RenderableType]:
+    """The G7 openness label, then each of its conditions with its evidence."""
+    if audit.g7 is None:
+        return []
+    g7 = audit.g7
+    title = Text.assemble(("G7 label: ", "bold underline"), (g7.label, "bold"))
+    if g7.could_be:
+        title.append(f" (perhaps {g7.could_be[-1]})")
+    grid = Table("condition", "holds", "reason", expand=False)
+    for condition in g7.conditions:
+        holds = _YES_NO[condition.value]
+        where = ", ".join(c.where() for c in condition.evidence[:2])
+        grid.add_row(
+            Text(condition.title),
+            Text(holds, style={"yes": "green", "no": "red"}.get(holds, "yellow")),
+            _safe(condition.reason + (f" [{where}]" if where else "")),
+        )
+    return [title, grid]
 
 
 def _access_view(audit: Audit) -> list[RenderableType]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from openness.report import Citation
+from openness.rubrics import compute, release
+from openness.rubrics.fact import Fact as Fact
+from openness.rubrics.fact import files_complete as files_complete
+from openness.rubrics.fact import line_of
 from openness.sources.card import key_line, split_front_matter
 from openness.sources.evidence import Evidence
 
@@ -26,13 +29,6 @@ _TRAINING_CODE = re.compile(r"(^|/)(train|finetune|fine_tune|pretrain)[^/]*$", r
 # `[^\n]*`, not `\s*.*`: two runs that both take spaces (or cross lines) make a long line quadratic.
 _DATA_HEADING = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?|data)\b", re.IGNORECASE | re.M)
 _CODE_LINK = re.compile(r"https?://(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Fact:
-    value: bool | None
-    reason: str
-    evidence: list[Citation] = field(default_factory=list)
 
 
 def compute_facts(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Fact]:
@@ -60,11 +56,6 @@ def _consistent(license: LicenseAnalysis) -> Fact:
     if license.lineage_gaps:
         return Fact(None, "the base models' terms are not all known: " + license.lineage_gaps[0])
     return Fact(True, "no conflicting licence evidence found")
-
-
-def files_complete(evidence: Evidence) -> bool:
-    """Whether the file list is the whole repo: only then does a file's absence count."""
-    return evidence.files is not None and evidence.files_complete is True
 
 
 def is_weight_file(path: str) -> bool:
@@ -104,7 +95,7 @@ def _training_code(evidence: Evidence) -> Fact:
         return Fact(
             None,
             "the card links to a code repository whose contents and licence were not checked",
-            [Citation(source="README.md", line=_line_of(evidence.card_text, link.start()),
+            [Citation(source="README.md", line=line_of(evidence.card_text, link.start()),
                       quote=link.group(0)[:200])],
         )  # fmt: skip
     return Fact(None, "no training code found in the repo or linked from the card")
@@ -116,7 +107,7 @@ def _data_information(evidence: Evidence) -> Fact:
     heading = _DATA_HEADING.search(body)
     if datasets and heading:
         offset = len(evidence.card_text or "") - len(body)
-        heading_line = _line_of(evidence.card_text, offset + heading.start())
+        heading_line = line_of(evidence.card_text, offset + heading.start())
         listed = Citation(
             source="card:datasets",
             line=key_line(evidence.card_text, "datasets"),
@@ -133,15 +124,18 @@ def _data_information(evidence: Evidence) -> Fact:
     return Fact(None, "no training-data information found (datasets or a data section)")
 
 
-def _line_of(text: str | None, offset: int) -> int | None:
-    return (text or "").count("\n", 0, offset) + 1 if text else None
-
-
 FACTS: dict[str, Callable[[Evidence, LicenseAnalysis], Fact]] = {
     "license_osi_approved": lambda evidence, license: _osi_approved(license),
     "license_consistent": lambda evidence, license: _consistent(license),
     "weights_present": lambda evidence, license: _weights(evidence),
     "training_code_published": lambda evidence, license: _training_code(evidence),
     "data_information_published": lambda evidence, license: _data_information(evidence),
+    "license_grants_rights": lambda evidence, license: release.grants_rights(license),
+    "released_free_of_charge": lambda evidence, license: release.free_of_charge(evidence),
+    "architecture_published": lambda evidence, license: release.architecture(evidence),
+    "usage_information_published": lambda evidence, license: release.usage_information(evidence),
+    "deployment_code_published": lambda evidence, license: release.deployment_code(evidence),
+    "training_data_open": lambda evidence, license: release.training_data_open(evidence),
+    "below_systemic_risk": lambda evidence, license: compute.below_systemic_risk(evidence),
 }
 """The facts a rubric may name, and how each is computed."""

@@ -12,7 +12,8 @@ from typing import Any
 from openness.license.analysis import LicenseAnalysis
 from openness.license.profiles import knowledge_base
 from openness.report import MofResult
-from openness.rubrics.facts import CODE, FACTS, Fact, files_complete
+from openness.rubrics.fact import Fact, files_complete
+from openness.rubrics.facts import CODE, FACTS
 from openness.rubrics.mof import EXTENSION, UNDETERMINED, evaluate_mof
 from openness.rubrics.mof_spec import license_table, mof_spec
 from openness.rubrics.papers import Papers, papers

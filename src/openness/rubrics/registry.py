@@ -83,7 +83,7 @@ def _check_references(spec: RubricSpec, path: Path) -> None:
         if rule.id in seen:
             raise RubricError(f"{path}: criterion {rule.id}: the id is used twice")
         seen.add(rule.id)
-        for kind in (*rule.not_met_if_clauses, *rule.unknown_if_clauses):
+        for kind in (*rule.not_met_if_clauses, *rule.review_if_clauses, *rule.unknown_if_clauses):
             if kind not in kinds:
                 raise RubricError(f"{path}: criterion {rule.id}: unknown clause kind {kind!r}")
         for name in (*rule.requires, *rule.met_when):

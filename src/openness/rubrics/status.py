@@ -12,7 +12,7 @@ from typing import Literal
 
 from openness.report import Status, Verdict
 
-Tone = Literal["good", "bad", "doubt"]
+Tone = Literal["good", "bad", "review", "doubt"]
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,16 @@ class StatusMeaning(Meaning):
 
 STATUSES: dict[Status, StatusMeaning] = {  # most decisive first
     "not_met": StatusMeaning("Not met", "bad", "fail"),
+    # The evidence is there and a person must weigh it (a use policy that may serve safety, the
+    # personal data a gate asks for): more decisive than unknown, where evidence is missing.
+    "needs_review": StatusMeaning("Needs review", "review", "needs_review"),
     "unknown": StatusMeaning("Unknown", "doubt", "unknown"),
     "met": StatusMeaning("Met", "good", "pass"),
 }
 VERDICTS: dict[Verdict, Meaning] = {
     "pass": Meaning("Pass", "good"),
     "fail": Meaning("Fail", "bad"),
+    "needs_review": Meaning("Needs review", "review"),
     "unknown": Meaning("Unknown", "doubt"),
 }
 
