@@ -55,7 +55,10 @@ def check(
     ] = None,
     preset_name: Annotated[
         str | None,
-        typer.Option("--preset", help="Built-in policy: osi, permissive, no-use-restrictions."),
+        typer.Option(
+            "--preset",
+            help="Built-in policy: osi, permissive, no-use-restrictions, eu-foss-exemption.",
+        ),
     ] = None,
     models_file: ModelsFile = None,
     scan: Annotated[

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from openness.policy.schema import Policy, Waiver
-from openness.report import Audit, Failure, ModelResult, PolicyOutcome, PolicyStatus, Violation
+from openness.policy.schema import Policy, RubricRequirement, Waiver
+from openness.report import (
+    Audit,
+    Failure,
+    ModelResult,
+    PolicyOutcome,
+    PolicyStatus,
+    Rubric,
+    Violation,
+)
 from openness.rubrics.registry import registry
 from openness.rubrics.status import STATUSES
 
@@ -69,6 +77,9 @@ def _rubric_violations(policy: Policy, audit: Audit) -> list[Violation]:
                                        message=f"{short} was not evaluated, policy requires "
                                                f"{required}"))  # fmt: skip
             continue
+        if rubric.verdict == "needs_review" and required != "any":
+            found += _needs_review(policy, rubric_id, rubric, required)
+            continue
         ok = {"pass": rubric.verdict == "pass", "not-fail": rubric.verdict != "fail", "any": True}
         if ok[required]:
             continue
@@ -76,9 +87,10 @@ def _rubric_violations(policy: Policy, audit: Audit) -> list[Violation]:
         broken = [c for c in failing if STATUSES[c.status].tone == "bad"] or failing
         ids = ", ".join(c.id for c in broken)
         evidence = [citation for c in broken for citation in c.evidence][:10]
+        verdict = rubric.label or rubric.verdict
         found.append(Violation(rule=f"rubric-{rubric_id}", severity="fail", evidence=evidence,
-                               message=f"{short} is {rubric.verdict}, policy requires "
-                                       f"{required} ({ids})"))  # fmt: skip
+                               message=f"{short} is {verdict}, policy requires {required} "
+                                       f"({ids})"))  # fmt: skip
     wanted = policy.rubrics.mof_min_class
     achieved = audit.rubrics.mof.class_
     if wanted is not None and (achieved is None or achieved > wanted):
@@ -86,6 +98,25 @@ def _rubric_violations(policy: Policy, audit: Audit) -> list[Violation]:
                                message=f"MOF is {audit.rubrics.mof.label}, policy requires "
                                        f"class {wanted} or better"))  # fmt: skip
     return found
+
+
+def _needs_review(
+    policy: Policy, rubric_id: str, rubric: Rubric, required: RubricRequirement
+) -> list[Violation]:
+    """A verdict a person must weigh: `needs_review` says whether it fails, warns or passes."""
+    if policy.needs_review == "ignore":
+        return []
+    review = [c for c in rubric.criteria if c.status == "needs_review"]
+    reasons = "; ".join(f"{c.id}: {c.reason}" for c in review)
+    return [
+        Violation(
+            rule=f"rubric-{rubric_id}",
+            severity=policy.needs_review,
+            evidence=[citation for c in review for citation in c.evidence][:10],
+            message=f"{registry().short(rubric_id)} needs review, policy requires {required} "
+            f"({reasons})",
+        )
+    ]
 
 
 def _clause_violations(policy: Policy, audit: Audit) -> list[Violation]:

@@ -25,7 +25,7 @@ from openness.rubrics.registry import registry
 Action = Literal["fail", "warn", "ignore"]
 RubricRequirement = Literal["pass", "not-fail", "any"]
 POLICY_FILE = ".openness.yml"
-PRESETS = ("osi", "permissive", "no-use-restrictions")
+PRESETS = ("osi", "permissive", "no-use-restrictions", "eu-foss-exemption")
 
 
 @cache
@@ -131,6 +131,11 @@ class Policy(BaseModel):
     access: AccessRules = Field(default_factory=AccessRules)
     unknown_license: Action = "warn"
     conflicts: Action = "warn"
+    needs_review: Action = Field(
+        default="fail",
+        description="How a required rubric's needs_review verdict counts: a failure (until a "
+        "waiver records the review), a warning, or (said explicitly) nothing.",
+    )
     inherited_clauses: Literal["same", "warn", "ignore"] = "same"
     waivers: list[Waiver] = Field(default_factory=list)
 
