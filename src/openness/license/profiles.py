@@ -25,6 +25,47 @@ class ProfileClause(BaseModel):
     )
 
 
+Relicensing = Literal["allowed", "with-conditions", "same-terms"]
+
+
+class Derivatives(BaseModel):
+    """What the licence demands of copies and derivatives (fine-tunes, adapters, quantisations,
+    merges), in our own words: the compatibility of a child with its parent and the notice
+    checks are read from here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str
+    relicense: Relicensing = Field(
+        description="Whether a derivative may be under other terms: allowed (keep the notice), "
+        "with-conditions (the demands below carried), same-terms (it stays under this licence)."
+    )
+    same_licence: bool = Field(default=False, description="Share-alike: same licence only.")
+    licence_copy: bool = Field(
+        default=False, description="A copy of this licence goes with every copy or derivative."
+    )
+    use_restrictions: bool = Field(
+        default=False, description="The use restrictions are passed on and made binding."
+    )
+    non_commercial: bool = Field(default=False, description="The non-commercial limit is kept.")
+    no_derivatives: bool = Field(default=False, description="Modified versions may not be shared.")
+    licence_text: bool = Field(
+        default=False, description="The licence text must accompany copies of the work."
+    )
+    copyright_notice: bool = Field(default=False, description="Copyright notices are kept.")
+    notice_file: bool = Field(
+        default=False,
+        description="A NOTICE file is carried: the parent's own (Apache), or one holding `notice`.",
+    )
+    notice: str | None = Field(default=None, description="The text the Notice file must hold.")
+    credit: list[str] = Field(
+        default_factory=list, description="Credit lines to display, any one of them."
+    )
+    name_prefix: str | None = Field(
+        default=None, description="What a derived model's name must begin with."
+    )
+
+
 class LicenseProfile(BaseModel):
     """A licence (or use policy) as the project understands it, written in our own words."""
 
@@ -49,6 +90,9 @@ class LicenseProfile(BaseModel):
     )
     clauses_profiled: bool = True
     clauses: list[ProfileClause] = Field(default_factory=list)
+    derivatives: Derivatives | None = Field(
+        default=None, description="What the licence demands of copies and derivatives."
+    )
 
 
 def squash(text: str) -> str:
