@@ -32,6 +32,13 @@ distinct text: the distinct run's CPU minus the repeat run's, per model), with t
 CPU per model between the two largest sizes (start-up and all other fixed costs cancel out),
 and an `audit --author` run listed by paginated calls.
 
+Last, the supply chain (issue 16, `--derivatives 100`): that many fine-tunes of 5 base models,
+each card naming its base and the training datasets of its family (3 per family and one all
+share: 16 datasets), audited cold in one batch. Each unique model, base and dataset should be
+fetched once per run: it prints the calls per model, the dataset and base-model calls against
+the unique ones, the requests repeated (the same method and path asked twice: the ideal is
+none), and wall against the ideal (requests x latency / jobs).
+
 Licence identification time per file: benchmarks/scancode_side_by_side.py and
 benchmarks/license_accuracy.py; start-up and one warm audit: benchmarks/startup.py; memory
 over 100,000 models: benchmarks/batch_memory.py.
@@ -187,7 +194,9 @@ def make_repo(index: int, org: str, distinct: bool = False, repo_id: str | None 
 
 def request_kind(method: str, path: str) -> str:
     """`GET /api/models`, `HEAD LICENSE`, ... : what a request asked for, without the repo."""
-    return f"{method} {'/api/models' if path.startswith('/api/') else path.split('/')[-1]}"
+    if path.startswith("/api/"):
+        return f"{method} {'/api/datasets' if path.startswith('/api/datasets') else '/api/models'}"
+    return f"{method} {path.split('/')[-1]}"
 
 
 def report_failures(path: Path) -> int | None:
@@ -314,6 +323,8 @@ def hub_benchmark(args: argparse.Namespace) -> list[Case]:
         _summary(cases, startup_cpu)
         if args.author:
             _author_run(hub, base, args)
+        if args.derivatives:
+            _derivatives_run(hub, base, args)
     return cases
 
 
@@ -382,6 +393,55 @@ def _author_run(hub: Any, base: Path, args: argparse.Namespace) -> None:
     )
 
 
+BASES = 5
+FAMILY_DATASETS = 3
+
+
+def _derivatives_run(hub: Any, base: Path, args: argparse.Namespace) -> None:
+    """A batch of derivatives of BASES bases, each naming its family's datasets and a common
+    one: every base and dataset should be fetched once for the whole batch."""
+    from hubreplay import FakeDataset
+
+    home = base / "derivatives"
+    home.mkdir()
+    datasets = ["bench-data/common"]
+    for family in range(BASES):
+        hub.add(make_repo(family, "bench-bases", repo_id=f"bench-bases/base-{family}"))
+        datasets += [f"bench-data/family-{family}-{n}" for n in range(FAMILY_DATASETS)]
+    for index, name in enumerate(datasets):
+        hub.add_dataset(
+            FakeDataset(name, license="cc-by-nc-4.0" if index % 4 == 3 else "cc-by-4.0")
+        )
+    models = []
+    for index in range(args.derivatives):
+        family = index % BASES
+        repo = make_repo(index, "bench-derived")
+        repo.card_data |= {
+            "base_model": f"bench-bases/base-{family}",
+            "datasets": ["bench-data/common"]
+            + [f"bench-data/family-{family}-{n}" for n in range(FAMILY_DATASETS)],
+        }
+        models.append(hub.add(repo).repo_id)
+    case = _audit(hub, models, home, args)
+    size, requests = case.size, case.requests
+    seen = Counter((r.method, r.path) for r in hub.requests)
+    repeated = sum(count - 1 for count in seen.values())
+    dataset_calls = sum(n for (_, path), n in seen.items() if path.startswith("/api/datasets/"))
+    base_calls = sum(n for (_, path), n in seen.items() if path.startswith("/api/models/bench-b"))
+    ideal = requests * args.latency / args.jobs
+    ideal_requests = len(seen)
+    print(
+        f"derivatives: {size} models of {BASES} bases naming {len(datasets)} datasets, cold: "
+        f"{requests / size:.2f} calls per model ({requests} requests; ideal {ideal_requests}, "
+        f"each unique model, base and dataset once: {ideal_requests / size:.2f} per model); "
+        f"dataset calls {dataset_calls} for {len(datasets)} unique, base metadata calls "
+        f"{base_calls} for {BASES}, {repeated} repeated; wall {case.child.wall:.2f} s, ideal "
+        f"{ideal:.2f} s, ratio {case.child.wall / ideal:.2f}; CPU {case.child.cpu:.2f} s; failed "
+        f"{'?' if case.failed is None else case.failed}"
+    )
+    print(f"  requests per model: {case.mix}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
@@ -398,6 +458,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--author", type=int, default=100, help="models of the --author run (0: none)"
+    )
+    parser.add_argument(
+        "--derivatives",
+        type=int,
+        default=100,
+        help=f"derivatives of {BASES} bases audited as one batch (0: none)",
     )
     args = parser.parse_args()
     hub_benchmark(args)

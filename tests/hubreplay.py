@@ -7,6 +7,8 @@
 * `HEAD|GET /{repo}/resolve/{rev}/{path}` -- small text files with `ETag` (git blob sha1),
   `X-Repo-Commit` and `Content-Length`; `Range: bytes=N-` is honoured so resumed downloads work.
 * `GET /api/models?author=&search=&filter=` -- list_models, paginated with `Link: rel="next"`.
+* `GET /api/datasets/{repo}` -- dataset_info JSON of a `FakeDataset` (card licence, gating,
+  privacy); `?expand=` as for models; a missing or private dataset errs like a model.
 * `GET /api/agent-harnesses` -- 404 (telemetry is off in tests anyway).
 
 Errors carry `X-Error-Code` / `X-Error-Message` exactly as `hf_raise_for_status` dispatches on them.
@@ -200,6 +202,51 @@ class FakeRepo:
         }
 
 
+@dataclass
+class FakeDataset:
+    """One dataset repo as the Hub's `/api/datasets/{id}` shows it: its card's licence (a
+    keyword, a list of them, or None), its gate and whether it is private (then visible only
+    to `approved_tokens`, like a private model)."""
+
+    repo_id: str
+    license: str | list[str] | None = "cc-by-4.0"
+    gated: Gated = False
+    private: bool = False
+    card_data: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    sha: str = ""
+    approved_tokens: frozenset[str] = frozenset()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.sha:
+            self.sha = hashlib.sha1(f"dataset:{self.repo_id}".encode()).hexdigest()
+
+    def visible_to(self, token: str | None) -> bool:
+        return not self.private or token in self.approved_tokens
+
+    def info(self) -> dict[str, Any]:
+        card = {**({"license": self.license} if self.license is not None else {}),
+                **self.card_data}  # fmt: skip
+        licences = [f"license:{name}" for name in _as_list(card.get("license"))]
+        return {
+            "_id": hashlib.sha1(self.repo_id.encode()).hexdigest()[:24],
+            "id": self.repo_id,
+            "author": self.repo_id.split("/")[0] if "/" in self.repo_id else None,
+            "sha": self.sha,
+            "lastModified": "2025-01-20T14:49:22.000Z",
+            "private": self.private,
+            "gated": self.gated,
+            "disabled": False,
+            "tags": list(dict.fromkeys([*self.tags, *licences, "region:us"])),
+            "cardData": card,
+            "siblings": [{"rfilename": "README.md"}, {"rfilename": "data/train.parquet"}],
+            "downloads": 100,
+            "likes": 1,
+            **self.extra,
+        }
+
+
 # --------------------------------------------------------------------------------------------
 # Replies, requests and faults
 # --------------------------------------------------------------------------------------------
@@ -375,6 +422,7 @@ def non_utf8(where: str, times: int | None = None) -> Fault:
 # --------------------------------------------------------------------------------------------
 
 _MODEL_API = re.compile(r"^/api/models/(?P<repo>[^/]+(?:/[^/]+)?)(?:/revision/(?P<rev>[^/]+))?$")
+_DATASET_API = re.compile(r"^/api/datasets/(?P<repo>[^/]+(?:/[^/]+)?)$")
 _RESOLVE = re.compile(r"^/(?P<repo>[^/]+(?:/[^/]+)?)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
 _LIST_KEYS = ("_id", "id", "likes", "downloads", "private", "tags", "pipeline_tag",
               "library_name", "createdAt", "modelId")  # fmt: skip
@@ -391,6 +439,7 @@ class HubReplay:
 
     def __init__(self, *repos: FakeRepo, latency: float = 0.0, page_size: int = 100) -> None:
         self.repos: dict[str, FakeRepo] = {}
+        self.datasets: dict[str, FakeDataset] = {}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.latency = latency
@@ -414,6 +463,11 @@ class HubReplay:
         """Serve this repo (replacing any with the same id) and return it."""
         self.repos[repo.repo_id] = repo
         return repo
+
+    def add_dataset(self, dataset: FakeDataset) -> FakeDataset:
+        """Serve this dataset at `/api/datasets/{id}` (replacing any with the same id)."""
+        self.datasets[dataset.repo_id] = dataset
+        return dataset
 
     def inject(self, *faults: Fault) -> Fault:
         """Add fault rules (first matching rule wins); returns the last one, to read `.hits`."""
@@ -478,6 +532,8 @@ class HubReplay:
         if match := _MODEL_API.match(raw_path):
             rev = unquote(match["rev"]) if match["rev"] else None
             return self._model_info(request, unquote(match["repo"]), rev)
+        if match := _DATASET_API.match(raw_path):
+            return self._dataset_info(request, unquote(match["repo"]))
         if match := _RESOLVE.match(raw_path):
             repo_id, rev, path = (unquote(match[key]) for key in ("repo", "rev", "file"))
             return self._resolve(request, repo_id, rev, path)
@@ -502,6 +558,17 @@ class HubReplay:
             info = {key: info[key] for key in ("_id", "id", *expand) if key in info}
         if _flag(request.query, "securityStatus"):
             info["securityRepoStatus"] = {"scansDone": True, "filesWithIssues": []}
+        return json_reply(info)
+
+    def _dataset_info(self, request: Request, repo_id: str) -> Reply:
+        dataset = self.datasets.get(repo_id)
+        if dataset is None or not dataset.visible_to(request.token):
+            if request.token is None:
+                return error_reply(401, "Invalid username or password.", "RepoNotFound")
+            return error_reply(404, "Repository not found", "RepoNotFound")
+        info = dataset.info()
+        if expand := request.query.get("expand"):
+            info = {key: info[key] for key in ("_id", "id", *expand) if key in info}
         return json_reply(info)
 
     def _list_models(self, request: Request) -> Reply:

@@ -19,6 +19,8 @@ from openness.rubrics.facts import compute_facts
 from openness.rubrics.g7 import label_of
 from openness.rubrics.mof_evidence import evaluate_evidence
 from openness.rubrics.status import STATUSES
+from openness.sources import dataset_terms
+from openness.sources.datasets import DatasetLookup, Look, describe
 from openness.sources.evidence import Evidence
 from openness.sources.gather import Connectivity, gather
 from openness.sources.hub import DEFAULT_TIMEOUT
@@ -30,9 +32,13 @@ ANCESTORS_KEPT = 1024  # base models an Auditor remembers (the most recently use
 
 
 def audit_evidence(
-    evidence: Evidence, fetch: Fetch | None = None, max_depth: int = DEFAULT_DEPTH
+    evidence: Evidence,
+    fetch: Fetch | None = None,
+    max_depth: int = DEFAULT_DEPTH,
+    datasets: Look | None = None,
 ) -> Audit:
-    """Judge evidence already gathered; with `fetch`, follow and audit its base models too."""
+    """Judge evidence already gathered; with `fetch`, follow and audit its base models too;
+    with `datasets`, look up the training datasets the card names."""
     license = analyse(evidence)
     lineage = trace(evidence, license, fetch, max_depth) if fetch else Lineage()
     if lineage.clauses or lineage.conflicts:
@@ -44,10 +50,14 @@ def audit_evidence(
         )
         license.report.conflicts += lineage.conflicts
     license.lineage_gaps = lineage.gaps
-    facts = compute_facts(evidence, license)
+    named, dataset_notes = describe(evidence, datasets)
+    model_licence = license.report.spdx_id or license.report.conclusion
+    kinds = {clause.kind for clause in license.clauses}
+    dataset_notes += dataset_terms.conflicts(named, model_licence, kinds)
+    facts = compute_facts(evidence, license, named)
     access = access_of(evidence)
     rubrics = Rubrics(
-        mof=evaluate_evidence(evidence, license),
+        mof=evaluate_evidence(evidence, license, named),
         **{
             rubric_id: evaluate(spec, license.clauses, facts, access)
             for rubric_id, spec in registry.registry().pass_fail.items()
@@ -71,8 +81,9 @@ def audit_evidence(
         lineage=lineage.entries,
         rubrics=rubrics,
         summary=summarise(license, rubrics, facts["weights_present"].value, inferred(evidence), g7),
-        warnings=[*evidence.warnings, *license.warnings, *lineage.warnings],
+        warnings=[*evidence.warnings, *license.warnings, *lineage.warnings, *dataset_notes],
         g7=g7,
+        datasets=named,
     )
 
 
@@ -95,6 +106,7 @@ class Auditor:
         self.timeout = timeout
         self.connectivity = Connectivity(notice)
         self._ancestors: OrderedDict[str, Evidence | OpennessError] = OrderedDict()
+        self.datasets = DatasetLookup(offline, self.connectivity)
         self._lock = threading.Lock()
 
     def audit(self, model: str, revision: str | None = None) -> Audit:
@@ -102,7 +114,9 @@ class Auditor:
         deadline = time.monotonic() + self.timeout
         target = parse_target(model, revision)
         evidence = gather(target, self.offline, self.timeout, self.connectivity)
-        return audit_evidence(evidence, self._ancestors_until(deadline))
+        return audit_evidence(
+            evidence, self._ancestors_until(deadline), datasets=self._datasets_until(deadline)
+        )
 
     def audit_listed(self, listed: Evidence) -> Audit:
         """Audit a model whose metadata came from a list call (`hub.list_author`)."""
@@ -110,7 +124,13 @@ class Auditor:
 
         deadline = time.monotonic() + self.timeout
         evidence = hub.complete(listed, self.timeout)
-        return audit_evidence(evidence, self._ancestors_until(deadline))
+        return audit_evidence(
+            evidence, self._ancestors_until(deadline), datasets=self._datasets_until(deadline)
+        )
+
+    def _datasets_until(self, deadline: float) -> Look:
+        """The training datasets' lookups, shared by the run, within this audit's deadline."""
+        return lambda named: self.datasets.look_up(named, deadline)
 
     def _ancestors_until(self, deadline: float) -> Fetch:
         return lambda repo_id: self._ancestor(repo_id, deadline)

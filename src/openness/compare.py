@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from openness.license.clauses import clause_kinds
 from openness.license.profiles import knowledge_base
-from openness.report import Audit, Report
+from openness.report import Audit, DatasetEntry, Report
 from openness.rubrics.registry import registry
+from openness.sources.dataset_terms import CONFLICT, licence_name
 
 _YES_NO = {True: "yes", False: "no", None: "unknown"}
 
@@ -64,7 +67,7 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         for index, criterion in enumerate(first.criteria):
             values: list[str] = [each[rubric_id].criteria[index].status for each in rubrics]
             rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
-    return rows + _g7_rows(audits)
+    return rows + _g7_rows(audits) + _dataset_rows(audits)
 
 
 def _g7_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
@@ -79,6 +82,33 @@ def _g7_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         values = [_YES_NO[a.g7.conditions[index].value] for a in audits if a.g7]
         rows.append((f"g7:{condition.id}", f"G7: {condition.title.lower()}", values))
     return rows
+
+
+def _dataset_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
+    """The training datasets each card names: how many, how many are public or gated, their
+    licences, and the licence conflicts (warnings) found with the model's licence."""
+
+    def share(audit: Audit, shown: Callable[[DatasetEntry], bool]) -> str:
+        named = audit.datasets
+        return f"{sum(1 for d in named if shown(d))} of {len(named)}" if named else "none named"
+
+    def licences(audit: Audit) -> str:
+        if not audit.datasets:
+            return "none named"
+        names = sorted({licence_name(k) for d in audit.datasets for k in d.licenses})
+        unknown = any(not d.licenses for d in audit.datasets)
+        return ", ".join(names + (["unknown"] if unknown else [])) or "unknown"
+
+    return [
+        ("datasets", "training datasets named", [str(len(a.datasets)) for a in audits]),
+        ("datasets:public", "training datasets public",
+         [share(a, lambda d: d.public is True) for a in audits]),
+        ("datasets:gated", "training datasets gated",
+         [share(a, lambda d: d.gated in ("auto", "manual")) for a in audits]),
+        ("datasets:licences", "training dataset licences", [licences(a) for a in audits]),
+        ("datasets:conflicts", "dataset licence conflicts",
+         [str(sum(w.startswith(CONFLICT) for w in a.warnings)) for a in audits]),
+    ]  # fmt: skip
 
 
 def compare(report: Report) -> Comparison:

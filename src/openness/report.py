@@ -135,6 +135,26 @@ class LineageEntry(BaseModel):
     osi_approved: bool | None = None
 
 
+class DatasetEntry(BaseModel):
+    """A training dataset the card names, and what the Hub says of it (licence, gate, public)."""
+
+    id: str
+    named_in: str = Field(description="card:datasets, hub:tags, or README.md:<line> (a link).")
+    license: str | None = Field(default=None, description="Its card's licence(s), as written.")
+    licenses: list[str] = Field(default_factory=list)
+    gated: Gating = None
+    public: bool | None = Field(
+        default=None,
+        description="True only on a public answer from the Hub (this run's or a cached one); "
+        "None when not known.",
+    )
+    source: Literal["hub", "cache"] | None = Field(
+        default=None, description="Where the facts came from; None when nothing is known."
+    )
+    as_of: str | None = Field(default=None, description="When the Hub answered (ISO 8601).")
+    reason: str | None = Field(default=None, description="Why something is unknown, if it is.")
+
+
 class Criterion(BaseModel):
     id: str
     title: str
@@ -218,6 +238,9 @@ class Audit(BaseModel):
         description="Clauses whose condition this model does not meet (notes, not restrictions).",
     )
     g7: OpennessLabel | None = Field(default=None, description="The G7 openness label.")
+    datasets: list[DatasetEntry] = Field(
+        default_factory=list, description="The training datasets the card names, looked up."
+    )
 
 
 class ToolInfo(BaseModel):

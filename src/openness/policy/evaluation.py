@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from openness.policy.schema import Policy, RubricRequirement, Waiver
 from openness.report import (
     Audit,
+    Citation,
     Failure,
     ModelResult,
     PolicyOutcome,
@@ -16,6 +18,7 @@ from openness.report import (
 )
 from openness.rubrics.registry import registry
 from openness.rubrics.status import STATUSES
+from openness.sources.dataset_terms import CONFLICT as DATASET_CONFLICT
 
 
 def _license_terms(audit: Audit) -> set[str]:
@@ -162,6 +165,38 @@ def _access_violations(policy: Policy, audit: Audit) -> list[Violation]:
     return found
 
 
+def _dataset_violations(policy: Policy, audit: Audit) -> list[Violation]:
+    """`datasets` (named, public, public and ungated) and `dataset_licences` (conflicts)."""
+    found = []
+    if policy.datasets != "any" and not audit.datasets:
+        found.append(Violation(rule="datasets-named", severity="fail",
+                               message="the card names no training dataset"))  # fmt: skip
+    if policy.datasets in ("public", "public-ungated"):
+        for dataset in audit.datasets:
+            where = [Citation(source=dataset.named_in, quote=dataset.id)]
+            if dataset.public is not True:
+                why = "is private" if dataset.public is False else "could not be checked"
+                found.append(Violation(rule="dataset-not-public", severity="fail", evidence=where,
+                                       message=f"training dataset {dataset.id} {why}"
+                                               + (f" ({dataset.reason})" if dataset.reason
+                                                  else "")))  # fmt: skip
+            elif policy.datasets == "public-ungated" and dataset.gated is not False:
+                gate = dataset.gated or "not known whether gated"
+                found.append(Violation(rule="dataset-gated", severity="fail", evidence=where,
+                                       message=f"training dataset {dataset.id} is gated "
+                                               f"({gate})"))  # fmt: skip
+    if policy.dataset_licences != "any":
+        severity: Literal["fail", "warn"] = (
+            "fail" if policy.dataset_licences == "no-conflict" else "warn"
+        )
+        found += [
+            Violation(rule="dataset-licence-conflict", severity=severity, message=warning)
+            for warning in audit.warnings
+            if warning.startswith(DATASET_CONFLICT)
+        ]
+    return found
+
+
 def _waiver(policy: Policy, audit: Audit, today: date) -> tuple[Waiver | None, list[str]]:
     notes = []
     for waiver in policy.waivers:
@@ -190,6 +225,7 @@ def evaluate(policy: Policy, audit: Audit, today: date | None = None) -> ModelRe
         *_clause_violations(policy, audit),
         *_rubric_violations(policy, audit),
         *_access_violations(policy, audit),
+        *_dataset_violations(policy, audit),
     ]
     if audit.license.conflicts and policy.conflicts != "ignore":
         violations.append(Violation(rule="license-conflict", severity=policy.conflicts,

@@ -24,6 +24,8 @@ from openness.rubrics.registry import registry
 
 Action = Literal["fail", "warn", "ignore"]
 RubricRequirement = Literal["pass", "not-fail", "any"]
+DatasetRequirement = Literal["any", "named", "public", "public-ungated"]
+DatasetLicences = Literal["any", "warn", "no-conflict"]
 POLICY_FILE = ".openness.yml"
 PRESETS = ("osi", "permissive", "no-use-restrictions", "eu-foss-exemption")
 
@@ -137,6 +139,17 @@ class Policy(BaseModel):
         "waiver records the review), a warning, or (said explicitly) nothing.",
     )
     inherited_clauses: Literal["same", "warn", "ignore"] = "same"
+    datasets: DatasetRequirement = Field(
+        default="any",
+        description="named: the card names a training dataset; public: it does, and each one "
+        "named is shown public (a dataset that could not be checked fails too); public-ungated: "
+        "public and not gated.",
+    )
+    dataset_licences: DatasetLicences = Field(
+        default="any",
+        description="A dataset licence that restricts what the model's licence does not: "
+        "no-conflict fails, warn warns, any says nothing.",
+    )
     waivers: list[Waiver] = Field(default_factory=list)
 
     @model_validator(mode="before")

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from openness.report import Citation
+from openness.report import Citation, DatasetEntry
 from openness.rubrics import compute, release
 from openness.rubrics.fact import Fact as Fact
 from openness.rubrics.fact import files_complete as files_complete
 from openness.rubrics.fact import line_of
 from openness.sources.card import key_line, split_front_matter
+from openness.sources.dataset_terms import summary
 from openness.sources.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -31,9 +32,27 @@ _DATA_HEADING = re.compile(r"^#{1,4}[^\n]*\b(training data|datasets?|data)\b", r
 _CODE_LINK = re.compile(r"https?://(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 
 
-def compute_facts(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Fact]:
-    """Every fact a rubric may name (`FACTS`)."""
-    return {name: compute(evidence, license) for name, compute in FACTS.items()}
+def compute_facts(
+    evidence: Evidence, license: LicenseAnalysis, datasets: list[DatasetEntry] | None = None
+) -> dict[str, Fact]:
+    """Every fact a rubric may name (`FACTS`); with the named datasets looked up, the
+    data-information fact also says what the Hub answered about them."""
+    facts = {name: compute(evidence, license) for name, compute in FACTS.items()}
+    if datasets:
+        facts["data_information_published"] = with_datasets(
+            facts["data_information_published"], datasets
+        )
+    return facts
+
+
+def with_datasets(fact: Fact, datasets: list[DatasetEntry]) -> Fact:
+    """The fact with the datasets' lookup as evidence (`all 3 named datasets are public under
+    CC-BY-4.0`, `1 of 4 is gated`); its value is unchanged, so an unknown stays unknown."""
+    said = summary(datasets)
+    if said is None:
+        return fact
+    cited = Citation(source="hub:datasets", quote=said)
+    return Fact(fact.value, f"{fact.reason}; {said}", [*fact.evidence, cited])
 
 
 def _osi_approved(license: LicenseAnalysis) -> Fact:

@@ -11,12 +11,13 @@ from typing import Any
 
 from openness.license.analysis import LicenseAnalysis
 from openness.license.profiles import knowledge_base
-from openness.report import MofResult
+from openness.report import DatasetEntry, MofResult
 from openness.rubrics.fact import Fact, files_complete
 from openness.rubrics.facts import CODE, FACTS
 from openness.rubrics.mof import EXTENSION, UNDETERMINED, evaluate_mof
 from openness.rubrics.mof_spec import license_table, mof_spec
 from openness.rubrics.papers import Papers, papers
+from openness.sources.dataset_terms import summary
 from openness.sources.evidence import Evidence
 
 _NOT_IN_REF = re.compile(r"[^A-Za-z0-9.-]")  # what a LicenseRef id may not hold
@@ -136,32 +137,63 @@ def mof_document(
 
 
 def _judged(
-    evidence: Evidence, license: LicenseAnalysis
+    evidence: Evidence, license: LicenseAnalysis, datasets: list[DatasetEntry] | None = None
 ) -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
     facts = {name: compute(evidence, license) for name, compute in _FACT_FUNCTIONS.items()}
     paper = papers(evidence)
     found = _found(evidence, facts, paper)
+    said = summary(datasets or [])
+    if "Datasets" in found and said:
+        found["Datasets"] = (f"{found['Datasets'][0]}; hub: {said}", False)
     return found, _undetermined(evidence, facts, paper, found)
 
 
-def mof_release(evidence: Evidence, license: LicenseAnalysis) -> dict[str, Any]:
+def datasets_license(datasets: list[DatasetEntry] | None) -> str:
+    """The Datasets component's licence: the named datasets' licence when every one of them is
+    public with its licence known (the first one MOF does not count as open, when they differ);
+    NOASSERTION otherwise."""
+    from openness.license.names import resolve
+
+    if not datasets or any(d.public is not True or not d.licenses for d in datasets):
+        return UNDETERMINED
+    names = []
+    for keyword in (keyword for d in datasets for keyword in d.licenses):
+        resolved = resolve(keyword)
+        names.append(
+            mof_license(resolved.id, resolved.spdx_id) if resolved else mof_license(keyword, None)
+        )
+    closed = [name for name in names if name not in license_table().open]
+    return (closed or names)[0]
+
+
+def mof_release(
+    evidence: Evidence, license: LicenseAnalysis, datasets: list[DatasetEntry] | None = None
+) -> dict[str, Any]:
     """The MOF document drafted from the evidence; what was neither found nor ruled out (the
-    facts unknown, the file list incomplete) is undetermined rather than missing."""
+    facts unknown, the file list incomplete) is undetermined rather than missing. The Datasets
+    component takes the named datasets' licence when their lookup shows it."""
     conclusion = license.conclusion
     name = mof_license(conclusion.id, conclusion.spdx_id) if conclusion else UNDETERMINED
-    found, undetermined = _judged(evidence, license)
+    found, undetermined = _judged(evidence, license, datasets)
+    data_name = datasets_license(datasets)
     listed = [
-        (component, what, name if repo_licensed else UNDETERMINED)
+        (
+            component,
+            what,
+            name if repo_licensed else data_name if component == "Datasets" else UNDETERMINED,
+        )
         for component, (what, repo_licensed) in found.items()
     ]
     return mof_document(evidence.repo_id, name, listed, list(undetermined))
 
 
-def evaluate_evidence(evidence: Evidence, license: LicenseAnalysis) -> MofResult:
+def evaluate_evidence(
+    evidence: Evidence, license: LicenseAnalysis, datasets: list[DatasetEntry] | None = None
+) -> MofResult:
     """MOF class and components of the drafted document, as `openness mof` grades it, with
     what showed each component found and why an undetermined one is unknown."""
-    found, undetermined = _judged(evidence, license)
-    result = evaluate_mof(mof_release(evidence, license))
+    found, undetermined = _judged(evidence, license, datasets)
+    result = evaluate_mof(mof_release(evidence, license, datasets))
     components = []
     for component in result.components:
         what = found.get(component.name)
