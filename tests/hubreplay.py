@@ -158,7 +158,8 @@ class FakeRepo:
         tags = [*_as_list(card.get("library_name") or self.library_name), *self.tags]
         tags += [str(tag) for tag in _as_list(card.get("tags"))]
         tags += [f"dataset:{name}" for name in _as_list(card.get("datasets"))]
-        relation = card.get("base_model_relation", "finetune")
+        adapter = "adapter_config.json" in {**self.files, **self.listed}
+        relation = card.get("base_model_relation", "adapter" if adapter else "finetune")
         for base in _as_list(card.get("base_model")):
             tags += [f"base_model:{base}", f"base_model:{relation}:{base}"]
         tags += [f"license:{name}" for name in _as_list(card.get("license"))]

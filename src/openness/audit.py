@@ -11,6 +11,7 @@ from openness.errors import OpennessError
 from openness.inputs.target import parse_target
 from openness.license.access import access_of
 from openness.license.analysis import LicenseAnalysis, analyse
+from openness.license.notices import check_notices
 from openness.lineage import DEFAULT_DEPTH, Fetch, Lineage, trace
 from openness.report import Audit, ModelInfo, OpennessLabel, Rubrics, SourceUse
 from openness.rubrics import registry
@@ -83,6 +84,7 @@ def audit_evidence(
         summary=summarise(license, rubrics, facts["weights_present"].value, inferred(evidence), g7),
         warnings=[*evidence.warnings, *license.warnings, *lineage.warnings, *dataset_notes],
         g7=g7,
+        notices=check_notices(evidence, license, lineage.ancestors),
         datasets=named,
     )
 
@@ -101,11 +103,14 @@ class Auditor:
         offline: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
         notice: Callable[[str], None] = lambda _: None,
+        max_depth: int = DEFAULT_DEPTH,
     ) -> None:
         self.offline = offline
         self.timeout = timeout
+        self.max_depth = max_depth
         self.connectivity = Connectivity(notice)
         self._ancestors: OrderedDict[str, Evidence | OpennessError] = OrderedDict()
+        self._flights: dict[str, threading.Event] = {}  # base models being looked up
         self.datasets = DatasetLookup(offline, self.connectivity)
         self._lock = threading.Lock()
 
@@ -115,7 +120,10 @@ class Auditor:
         target = parse_target(model, revision)
         evidence = gather(target, self.offline, self.timeout, self.connectivity)
         return audit_evidence(
-            evidence, self._ancestors_until(deadline), datasets=self._datasets_until(deadline)
+            evidence,
+            self._ancestors_until(deadline),
+            self.max_depth,
+            datasets=self._datasets_until(deadline),
         )
 
     def audit_listed(self, listed: Evidence) -> Audit:
@@ -125,7 +133,10 @@ class Auditor:
         deadline = time.monotonic() + self.timeout
         evidence = hub.complete(listed, self.timeout)
         return audit_evidence(
-            evidence, self._ancestors_until(deadline), datasets=self._datasets_until(deadline)
+            evidence,
+            self._ancestors_until(deadline),
+            self.max_depth,
+            datasets=self._datasets_until(deadline),
         )
 
     def _datasets_until(self, deadline: float) -> Look:
@@ -136,24 +147,46 @@ class Auditor:
         return lambda repo_id: self._ancestor(repo_id, deadline)
 
     def _ancestor(self, repo_id: str, deadline: float) -> Evidence:
+        """A base model's evidence, looked up once per run: audits asking for one already being
+        looked up wait for that answer (within their own deadline) instead of asking again."""
         with self._lock:
             known = self._ancestors.get(repo_id)
             if known is not None:
                 self._ancestors.move_to_end(repo_id)
-        if known is None:
-            remaining = deadline - time.monotonic()
-            offline = self.offline or remaining < MIN_REQUEST_TIME
-            try:
-                known = gather(parse_target(repo_id), offline, remaining, self.connectivity)
-            except OpennessError as error:
-                known = error
-            if not offline or not isinstance(known, OpennessError):
-                with self._lock:  # a miss for want of time is not remembered
-                    self._ancestors[repo_id] = known
-                    if len(self._ancestors) > ANCESTORS_KEPT:
-                        self._ancestors.popitem(last=False)
+            flight = None if known is not None else self._flights.get(repo_id)
+            leading = known is None and flight is None
+            if leading:
+                self._flights[repo_id] = threading.Event()
+        if flight is not None:
+            flight.wait(max(0.0, deadline - time.monotonic()))
+            with self._lock:
+                known = self._ancestors.get(repo_id)
+        try:
+            if known is None:
+                known = self._look_up(repo_id, deadline)
+        finally:
+            if leading:
+                with self._lock:
+                    self._flights.pop(repo_id).set()
         if isinstance(known, OpennessError):
             raise known
+        return known
+
+    def _look_up(self, repo_id: str, deadline: float) -> Evidence | OpennessError:
+        """Gather a base model (offline once too little time is left); remembered unless the
+        miss was for want of time."""
+        remaining = deadline - time.monotonic()
+        offline = self.offline or remaining < MIN_REQUEST_TIME
+        known: Evidence | OpennessError
+        try:
+            known = gather(parse_target(repo_id), offline, remaining, self.connectivity)
+        except OpennessError as error:
+            known = error
+        if not offline or not isinstance(known, OpennessError):
+            with self._lock:
+                self._ancestors[repo_id] = known
+                if len(self._ancestors) > ANCESTORS_KEPT:
+                    self._ancestors.popitem(last=False)
         return known
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from openness import __version__
 from openness.audit import Auditor
 from openness.errors import EXIT_INTERNAL, OpennessError
+from openness.lineage import DEFAULT_DEPTH
 from openness.report import Audit, Failure, Report, ToolInfo
 from openness.sources.evidence import Evidence
 
@@ -41,6 +42,7 @@ def stream_batch(
     timeout: float = 30.0,
     advance: Callable[[], None] = lambda: None,
     notice: Callable[[str], None] = lambda _: None,
+    max_depth: int = DEFAULT_DEPTH,
 ) -> Iterator[Outcome]:
     """Each model's audit or failure as it completes (see `audit_batch` for the arguments).
 
@@ -48,7 +50,7 @@ def stream_batch(
     Hub model; for any other iterable (not read ahead), whenever the run is not offline.
     """
     _check_endpoint(models, offline)
-    auditor = Auditor(offline=offline, timeout=timeout, notice=notice)
+    auditor = Auditor(offline=offline, timeout=timeout, notice=notice, max_depth=max_depth)
     return (outcome for _, outcome in _completed(auditor, models, revision, jobs, advance))
 
 
@@ -60,15 +62,16 @@ def audit_batch(
     timeout: float = 30.0,
     advance: Callable[[], None] = lambda: None,
     notice: Callable[[str], None] = lambda _: None,
+    max_depth: int = DEFAULT_DEPTH,
 ) -> tuple[Report, int]:
     """(a report of every audit and failure in the order given, the worst exit code).
 
     A malformed HF_ENDPOINT raises UsageError once, before any audit; on Ctrl-C the audits in
     flight are not waited for. `notice` hears once that the Hub is unreachable and the rest of
-    the run offline.
+    the run offline. Base models are followed up to `max_depth` levels.
     """
     _check_endpoint(models, offline)
-    auditor = Auditor(offline=offline, timeout=timeout, notice=notice)
+    auditor = Auditor(offline=offline, timeout=timeout, notice=notice, max_depth=max_depth)
     outcomes: list[Outcome | None] = [None] * len(models)
     for index, outcome in _completed(auditor, models, revision, jobs, advance):
         outcomes[index] = outcome

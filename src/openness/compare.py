@@ -67,7 +67,7 @@ def _rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
         for index, criterion in enumerate(first.criteria):
             values: list[str] = [each[rubric_id].criteria[index].status for each in rubrics]
             rows.append((criterion.id, f"{criterion.id} {criterion.title}", values))
-    return rows + _g7_rows(audits) + _dataset_rows(audits)
+    return rows + _g7_rows(audits) + _lineage_rows(audits) + _dataset_rows(audits)
 
 
 def _g7_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
@@ -81,6 +81,41 @@ def _g7_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
     for index, condition in enumerate(first.conditions if first else []):
         values = [_YES_NO[a.g7.conditions[index].value] for a in audits if a.g7]
         rows.append((f"g7:{condition.id}", f"G7: {condition.title.lower()}", values))
+    return rows
+
+
+_WORST = ("incompatible", "not_met", "unknown", "compatible", "met")
+NOTICE_IDS = ("licence-text", "copyright-notice", "licence-copy", "notice-file", "credit",
+              "name-prefix")  # fmt: skip
+
+
+def _worst(values: list[str], none: str) -> str:
+    return min(values, key=_WORST.index) if values else none
+
+
+def _lineage_rows(audits: list[Audit]) -> list[tuple[str, str, list[str]]]:
+    """The family tree's worst edge verdict and depth, then each notice check's worst status."""
+    verdicts = [
+        _worst([e.verdict for x in a.lineage for e in x.compatibility], "no base") for a in audits
+    ]
+    depth = [str(max((x.depth for x in a.lineage), default=0)) for a in audits]
+    rows = [
+        ("lineage", "lineage compatibility", verdicts),
+        ("lineage:depth", "lineage depth", depth),
+    ]
+    summary = []
+    for audit in audits:
+        missing = sum(n.status == "not_met" for n in audit.notices)
+        unknown = sum(n.status == "unknown" for n in audit.notices)
+        shown = [f"{missing} not met"] * bool(missing) + [f"{unknown} unknown"] * bool(unknown)
+        summary.append(", ".join(shown) or ("all met" if audit.notices else "none required"))
+    rows.append(("notices", "notices", summary))
+    for notice_id in NOTICE_IDS:
+        states = [
+            _worst([n.status for n in a.notices if n.id == notice_id], "not required")
+            for a in audits
+        ]
+        rows.append((f"notice:{notice_id}", f"notice: {notice_id}", states))
     return rows
 
 

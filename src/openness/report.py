@@ -125,6 +125,21 @@ class Access(BaseModel):
     evidence: list[Citation] = Field(default_factory=list)
 
 
+Compatibility = Literal["compatible", "incompatible", "unknown"]
+NoticeStatus = Literal["met", "not_met", "unknown"]
+
+
+class EdgeCompatibility(BaseModel):
+    """Whether a child's licence honours what this parent's licence demands of derivatives."""
+
+    child: str = Field(description="The model derived from this ancestor.")
+    verdict: Compatibility
+    reason: str
+    evidence: list[Citation] = Field(
+        default_factory=list, description="The parent's demand, then the child's licence."
+    )
+
+
 class LineageEntry(BaseModel):
     """One ancestor reached through `base_model`."""
 
@@ -133,6 +148,25 @@ class LineageEntry(BaseModel):
     depth: int
     license_conclusion: str | None = None
     osi_approved: bool | None = None
+    parents: list[str] = Field(
+        default_factory=list, description="Its own direct base models (Hub ids)."
+    )
+    compatibility: list[EdgeCompatibility] = Field(
+        default_factory=list, description="One per child it was reached from."
+    )
+
+
+class NoticeCheck(BaseModel):
+    """A notice, licence text or credit a licence requires the repo to carry."""
+
+    id: Literal[
+        "licence-text", "copyright-notice", "notice-file", "credit", "name-prefix", "licence-copy"
+    ]
+    required_by: str = Field(description="The licence (and ancestor) that demands it.")
+    demand: str
+    status: NoticeStatus
+    reason: str
+    evidence: list[Citation] = Field(default_factory=list)
 
 
 class DatasetEntry(BaseModel):
@@ -238,6 +272,10 @@ class Audit(BaseModel):
         description="Clauses whose condition this model does not meet (notes, not restrictions).",
     )
     g7: OpennessLabel | None = Field(default=None, description="The G7 openness label.")
+    notices: list[NoticeCheck] = Field(
+        default_factory=list,
+        description="What the licence and the ancestors' licences require the repo to carry.",
+    )
     datasets: list[DatasetEntry] = Field(
         default_factory=list, description="The training datasets the card names, looked up."
     )

@@ -10,8 +10,10 @@ import typer
 from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.common import (
     JOBS,
+    MAX_DEPTH,
     TIMEOUT,
     Jobs,
+    MaxDepth,
     ModelsFile,
     Offline,
     Output,
@@ -54,6 +56,7 @@ def audit(
     jobs: Jobs = JOBS,
     timeout: Timeout = TIMEOUT,
     output: Output = None,
+    max_depth: MaxDepth = MAX_DEPTH,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
     render = report_renderer("audit", output_format)
@@ -65,8 +68,8 @@ def audit(
         say("error: nothing to audit (give MODEL arguments, --from-file or --author)")
         raise typer.Exit(EXIT_USAGE)
     if output_format is OutputFormat.jsonl:
-        stream_report(Streamed(), targets, revision, offline, jobs, timeout, output)
-    report, worst = run_batch(targets, revision, offline, jobs, timeout)
+        stream_report(Streamed(), targets, revision, offline, jobs, timeout, output, max_depth)
+    report, worst = run_batch(targets, revision, offline, jobs, timeout, max_depth)
     deliver(render, report, output, worst)
 
 
@@ -76,6 +79,7 @@ def run_batch(
     offline: bool,
     jobs: int,
     timeout: float,
+    max_depth: int = MAX_DEPTH,
 ) -> tuple[Report, int]:
     """The batch with a progress bar on a terminal; on stderr, one line when the Hub turns out
     to be unreachable, one per model audited from a fallback source, one per failure."""
@@ -83,7 +87,14 @@ def run_batch(
 
     with reported(), progress(len(models)) as advance:
         report, worst = audit_batch(
-            models, revision, offline, jobs, timeout, advance, lambda text: say(f"note: {text}")
+            models,
+            revision,
+            offline,
+            jobs,
+            timeout,
+            advance,
+            lambda text: say(f"note: {text}"),
+            max_depth,
         )
     for audit in report.audits:
         _tell(audit, offline)
@@ -157,6 +168,7 @@ def stream_report(
     jobs: int,
     timeout: float,
     output: Path | None,
+    max_depth: int = MAX_DEPTH,
 ) -> NoReturn:
     """Audit the models, writing `stream`'s lines as they complete; exit with its code.
 
@@ -168,7 +180,10 @@ def stream_report(
     def outcomes() -> Iterator[Audit | Failure]:
         with progress(len(models), streaming=output is None) as advance:
             notice = lambda text: say(f"note: {text}")  # noqa: E731
-            for outcome in stream_batch(models, revision, offline, jobs, timeout, advance, notice):
+            batch = stream_batch(
+                models, revision, offline, jobs, timeout, advance, notice, max_depth
+            )
+            for outcome in batch:
                 _tell(outcome, offline)
                 yield outcome
 

@@ -12,8 +12,10 @@ from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import Streamed, models_list, run_batch, stream_report
 from openness.cli.common import (
     JOBS,
+    MAX_DEPTH,
     TIMEOUT,
     Jobs,
+    MaxDepth,
     ModelsFile,
     Offline,
     Output,
@@ -74,6 +76,7 @@ def check(
     jobs: Jobs = JOBS,
     timeout: Timeout = TIMEOUT,
     output: Output = None,
+    max_depth: MaxDepth = MAX_DEPTH,
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
     from openness import policy as policies
@@ -91,8 +94,9 @@ def check(
         say("error: no models to check (give MODEL arguments, --from-file or --scan)")
         raise typer.Exit(EXIT_USAGE)
     if output_format is OutputFormat.jsonl:
-        stream_report(Gated(policy, source, unknown), names, None, offline, jobs, timeout, output)
-    report, worst = run_batch(names, None, offline, jobs, timeout)
+        gated = Gated(policy, source, unknown)
+        stream_report(gated, names, None, offline, jobs, timeout, output, max_depth)
+    report, worst = run_batch(names, None, offline, jobs, timeout, max_depth)
     report.policy = policies.check(policy, source, report.audits, report.errors)
     worst = _check_exit_code(report.policy, worst, unknown)
     locations: dict[str, tuple[str, int]] = {}

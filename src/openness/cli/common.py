@@ -36,6 +36,11 @@ Timeout = Annotated[
         help="Seconds allowed per model for its metadata, files and base models together.",
     ),
 ]
+MaxDepth = Annotated[
+    int,
+    typer.Option("--max-depth", min=0, max=100, help="Levels of base models followed (0: none)."),
+]
+MAX_DEPTH = 10  # the default of --max-depth (openness.lineage.DEFAULT_DEPTH)
 ModelsFile = Annotated[
     Path | None,
     typer.Option("--from-file", help="A models list: one org/name[@revision] per line."),

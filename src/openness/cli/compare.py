@@ -10,8 +10,10 @@ from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import run_batch
 from openness.cli.common import (
     JOBS,
+    MAX_DEPTH,
     TIMEOUT,
     Jobs,
+    MaxDepth,
     Offline,
     Output,
     Timeout,
@@ -40,11 +42,12 @@ def compare(
     jobs: Jobs = JOBS,
     timeout: Timeout = TIMEOUT,
     output: Output = None,
+    max_depth: MaxDepth = MAX_DEPTH,
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
     render = report_renderer("compare", output_format)
     if len(models) < 2:
         say("error: compare needs at least two models")
         raise typer.Exit(EXIT_USAGE)
-    report, worst = run_batch(models, None, offline, jobs, timeout)
+    report, worst = run_batch(models, None, offline, jobs, timeout, max_depth)
     deliver(render, report, output, worst, only_differences=only_differences)

@@ -12,7 +12,8 @@ from openness.cli.application import app
 from openness.cli.common import say
 from openness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, OpennessError
 
-COMMANDS = ("audit", "compare", "check", "scan", "mof", "licenses")  # the order `--help` lists
+# the order `--help` lists
+COMMANDS = ("audit", "compare", "check", "tree", "scan", "mof", "licenses")
 for _command in COMMANDS:
     import_module(f"openness.cli.{_command}")  # each module registers its command
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from openness.policy.lineage_rules import lineage_violations, notice_violations
 from openness.policy.schema import Policy, RubricRequirement, Waiver
 from openness.report import (
     Audit,
@@ -225,6 +226,8 @@ def evaluate(policy: Policy, audit: Audit, today: date | None = None) -> ModelRe
         *_clause_violations(policy, audit),
         *_rubric_violations(policy, audit),
         *_access_violations(policy, audit),
+        *lineage_violations(policy, audit),
+        *notice_violations(policy, audit),
         *_dataset_violations(policy, audit),
     ]
     if audit.license.conflicts and policy.conflicts != "ignore":

@@ -139,6 +139,16 @@ class Policy(BaseModel):
         "waiver records the review), a warning, or (said explicitly) nothing.",
     )
     inherited_clauses: Literal["same", "warn", "ignore"] = "same"
+    lineage: Literal["any", "no-incompatible", "compatible"] = Field(
+        default="any",
+        description="no-incompatible: an edge child -> parent whose licences are incompatible "
+        "fails (unknown warns); compatible: every edge must be shown compatible.",
+    )
+    notices: Literal["ignore", "warn", "required"] = Field(
+        default="ignore",
+        description="required: a licence text, notice or credit not carried fails (unknown "
+        "warns); warn: it warns.",
+    )
     datasets: DatasetRequirement = Field(
         default="any",
         description="named: the card names a training dataset; public: it does, and each one "

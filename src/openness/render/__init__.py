@@ -61,6 +61,10 @@ FORMATS: dict[str, dict[OutputFormat, str]] = {
         OutputFormat.sarif: _REPORT[OutputFormat.sarif],
         OutputFormat.cyclonedx: _REPORT[OutputFormat.cyclonedx],
     },
+    "tree": {
+        OutputFormat.table: "tree:render_tree_table",
+        OutputFormat.json: "tree:render_tree_json",
+    },
     "scan": {
         OutputFormat.table: "references:render_references_table",
         OutputFormat.json: "references:render_references_json",

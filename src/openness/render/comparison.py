@@ -22,7 +22,7 @@ from openness.report import Report
 _STYLE = {"present": "red", "not_met": "red", "fail": "red", "no": "red",
           "not eligible": "red", "needs_review": "magenta", "needs review": "magenta",
           "met": "green", "pass": "green", "yes": "green", "absent": "green",
-          "likely eligible": "green"}  # fmt: skip
+          "likely eligible": "green", "incompatible": "red", "compatible": "green"}  # fmt: skip
 
 
 def _shown(comparison: Comparison, options: RenderOptions) -> list[Row]:

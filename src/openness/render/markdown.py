@@ -208,6 +208,22 @@ def _audit(audit: Audit) -> list[str]:
                 f"{markdown_escape(entry.id, TEXT_LIMIT)}, licence "
                 f"{markdown_escape(entry.license_conclusion or 'unknown')}, OSI-approved {osi}"
             )
+            for edge in entry.compatibility:
+                where = ", ".join(markdown_escape(c.where()) for c in edge.evidence[:2])
+                lines.append(
+                    f"  - {markdown_escape(edge.child, TEXT_LIMIT)} → this: **{edge.verdict}**: "
+                    f"{markdown_escape(edge.reason, TEXT_LIMIT)}" + (f" ({where})" if where else "")
+                )
+    if audit.notices:
+        lines += ["", "#### Notices", ""]
+        for notice in audit.notices:
+            where = ", ".join(markdown_escape(c.where()) for c in notice.evidence[:2])
+            lines.append(
+                f"- {markdown_escape(notice.id)}: {markdown_escape(notice.demand, TEXT_LIMIT)} "
+                f"(required by {markdown_escape(notice.required_by)}): "
+                f"**{notice.status.replace('_', ' ')}**, "
+                f"{markdown_escape(notice.reason, TEXT_LIMIT)}" + (f" ({where})" if where else "")
+            )
     if audit.warnings:
         lines += ["", "#### Warnings", ""]
         lines += [f"- {markdown_escape(warning, TEXT_LIMIT)}" for warning in audit.warnings]

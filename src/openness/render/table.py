@@ -77,6 +77,7 @@ def _audit_view(audit: Audit) -> RenderableType:
             Text.assemble(("note: ", "cyan"), _safe(f"{note} ({clause.evidence.where()})"))
         )
     parts += _access_view(audit)
+    parts += _lineage_view(audit)
 
     for rubric_id, rubric in audit.rubrics.pass_fail().items():
         table = Table("criterion", "status", "reason", expand=False)
@@ -131,6 +132,40 @@ def _g7_view(audit: Audit) -> list[RenderableType]:
             _safe(condition.reason + (f" [{where}]" if where else "")),
         )
     return [title, grid]
+
+
+_EDGE_STYLE = {"compatible": "green", "incompatible": "red", "unknown": "yellow"}
+_NOTICE_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
+
+
+def _lineage_view(audit: Audit) -> list[RenderableType]:
+    """Each edge child -> parent with its verdict, then the notice checks (`openness tree`
+    draws the same as a tree)."""
+    parts: list[RenderableType] = []
+    edges = Table("edge (child → parent: relation, parent's licence)", "verdict", "reason")
+    for entry in audit.lineage:
+        for edge in entry.compatibility:
+            where = ", ".join(c.where() for c in edge.evidence[:2])
+            licence = entry.license_conclusion or "unknown"
+            edges.add_row(
+                _safe(f"{edge.child} → {entry.id}: {entry.relation}, {licence}"),
+                Text(edge.verdict, style=_EDGE_STYLE[edge.verdict]),
+                _safe(edge.reason + (f" [{where}]" if where else "")),
+            )
+    if edges.row_count:
+        parts += [Text("Lineage", style="bold underline"), edges]
+    if audit.notices:
+        notices = Table("notice", "required by", "status", "reason", expand=False)
+        for notice in audit.notices:
+            where = ", ".join(c.where() for c in notice.evidence[:2])
+            notices.add_row(
+                _safe(f"{notice.id}: {notice.demand}"),
+                _safe(notice.required_by),
+                Text(notice.status, style=_NOTICE_STYLE[notice.status]),
+                _safe(notice.reason + (f" [{where}]" if where else "")),
+            )
+        parts += [Text("Notices", style="bold underline"), notices]
+    return parts
 
 
 def _access_view(audit: Audit) -> list[RenderableType]:
