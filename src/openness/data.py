@@ -7,6 +7,7 @@ is package data under `openness/data/`.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -18,7 +19,15 @@ def packaged(name: str) -> Path:
     home, _, rest = name.partition("/")
     if home not in _TOP_LEVEL:
         return _PACKAGE / "data" / name
+    root = _top_level(home)
+    return root / rest if rest else root
+
+
+@cache
+def _top_level(home: str) -> Path:
+    """Where `licenses/` or `rubrics/` is: inside the wheel, else at the top of a checkout
+    (looked up once: an audit asks for it many times)."""
     for root in (_PACKAGE / "_resources" / home, _PACKAGE.parents[1] / home):
         if root.is_dir():
-            return root / rest if rest else root
+            return root
     raise FileNotFoundError(f"openness data folder {home!r} is missing from this installation")
