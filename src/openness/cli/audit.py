@@ -12,11 +12,13 @@ from openness.cli.common import (
     JOBS,
     MAX_DEPTH,
     TIMEOUT,
+    Details,
     Jobs,
     MaxDepth,
     ModelsFile,
     Offline,
     Output,
+    Quiet,
     Timeout,
     deliver,
     format_option,
@@ -57,6 +59,8 @@ def audit(
     timeout: Timeout = TIMEOUT,
     output: Output = None,
     max_depth: MaxDepth = MAX_DEPTH,
+    details: Details = None,
+    quiet: Quiet = False,
 ) -> None:
     """Audit models: licence, restrictive clauses, OSD and OSAID verdicts, with evidence."""
     render = report_renderer("audit", output_format)
@@ -70,7 +74,7 @@ def audit(
     if output_format is OutputFormat.jsonl:
         stream_report(Streamed(), targets, revision, offline, jobs, timeout, output, max_depth)
     report, worst = run_batch(targets, revision, offline, jobs, timeout, max_depth)
-    deliver(render, report, output, worst)
+    deliver(render, report, output, worst, details=details, quiet=quiet)
 
 
 def run_batch(

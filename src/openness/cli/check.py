@@ -14,11 +14,13 @@ from openness.cli.common import (
     JOBS,
     MAX_DEPTH,
     TIMEOUT,
+    Details,
     Jobs,
     MaxDepth,
     ModelsFile,
     Offline,
     Output,
+    Quiet,
     Timeout,
     deliver,
     format_option,
@@ -77,6 +79,8 @@ def check(
     timeout: Timeout = TIMEOUT,
     output: Output = None,
     max_depth: MaxDepth = MAX_DEPTH,
+    details: Details = None,
+    quiet: Quiet = False,
 ) -> None:
     """Gate models on a policy: exit 1 when one fails it, with the rule and the evidence."""
     from openness import policy as policies
@@ -103,7 +107,16 @@ def check(
     for ref in found:
         locations.setdefault(ref.repo_id, (ref.path, ref.line))
     policy_path = source if not source.startswith("preset:") else ".openness.yml"
-    deliver(render, report, output, worst, locations=locations, policy_path=policy_path)
+    deliver(
+        render,
+        report,
+        output,
+        worst,
+        locations=locations,
+        policy_path=policy_path,
+        details=details,
+        quiet=quiet,
+    )
 
 
 class Gated(Streamed):

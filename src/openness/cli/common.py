@@ -68,6 +68,18 @@ def format_option(command: str) -> Any:
     )
 
 
+Details = Annotated[
+    bool | None,
+    typer.Option(
+        "--details/--compact",
+        help="Table: each model in full with its evidence (default only for one model).",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Table: only the models that fail (or have a problem)."),
+]
 Offline = Annotated[
     bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
 ]
@@ -114,9 +126,12 @@ def progress(total: int, streaming: bool = False) -> Iterator[Callable[[], None]
         yield lambda: None
         return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import MofNCompleteColumn, Progress
 
-    with Progress(console=Console(stderr=True), transient=True, redirect_stdout=False) as bar:
+    columns = (*Progress.get_default_columns(), MofNCompleteColumn())  # n/N models audited
+    with Progress(
+        *columns, console=Console(stderr=True), transient=True, redirect_stdout=False
+    ) as bar:
         task = bar.add_task("auditing", total=total)
         yield lambda: bar.advance(task)
 
@@ -146,7 +161,9 @@ def deliver(
     from openness.render import RenderOptions
 
     finish(
-        render(subject, RenderOptions(color=color(output), width=width(), **options)), output, worst
+        render(subject, RenderOptions(color=color(output), width=width(output), **options)),
+        output,
+        worst,
     )
 
 
@@ -154,7 +171,15 @@ def color(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def width() -> int:
+MIN_WIDTH, NO_WRAP = 40, 100_000  # openness.render.layout's (not imported: it loads rich)
+
+
+def width(output: Path | None = None) -> int:
+    """The terminal's width (at least 40 columns; the table layout stacks below 70); when
+    stdout is not a terminal, no limit: a report piped or written to a file is never
+    hard-wrapped, each line stays one line in a CI log."""
     import shutil
 
-    return max(80, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    if output is not None or not sys.stdout.isatty():
+        return NO_WRAP
+    return max(MIN_WIDTH, min(shutil.get_terminal_size((100, 24)).columns, 500))

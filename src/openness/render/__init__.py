@@ -36,6 +36,8 @@ class RenderOptions:
     policy_path: str = ".openness.yml"
     only_differences: bool = False
     exit_code: int | None = None  # the command's, for a format that states it (jsonl)
+    details: bool | None = None  # table: each model in full (None: only when there is one)
+    quiet: bool = False  # table: only the models with a problem (check: that failed)
 
 
 Renderer = Callable[["Report", RenderOptions], str]
