@@ -103,6 +103,7 @@ class GridCells(HTMLParser):
         self.ids: set[str] = set()
         self._row = -1
         self._in_grid = False
+        self._in_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -110,7 +111,9 @@ class GridCells(HTMLParser):
             self.ids.add(found["id"] or "")
         if tag == "table":
             self._in_grid = "grid" in (found.get("class") or "").split()
-        elif tag == "tr" and self._in_grid:
+        elif tag == "tbody" and self._in_grid:
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
             self._row += 1
         elif tag == "td" and self._in_grid and found.get("data-criterion"):
             state = (found.get("class") or "").strip()
@@ -122,7 +125,7 @@ class GridCells(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":
-            self._in_grid = False
+            self._in_grid = self._in_body = False
 
 
 def grid_of(page: str) -> GridCells:

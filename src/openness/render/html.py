@@ -342,7 +342,10 @@ def _policy(outcome: PolicyOutcome, ids: dict[str, int]) -> str:
         violations = "".join(
             f"<li>{_badge('not_met' if v.severity == 'fail' else 'needs_review', v.severity)} "
             f"<code>{text(v.rule)}</code> {text(v.message)}"
-            + "".join(f" <code>{text(c.where())}</code>" for c in v.evidence[:5])
+            + "".join(
+                f" <code>{text(where)}</code>"
+                for where in dict.fromkeys(c.where() for c in v.evidence[:5])
+            )
             + "</li>"
             for v in result.violations
         )
