@@ -14,7 +14,7 @@ import yaml
 from openness.render import FORMATS, OutputFormat
 
 LLAMA, R1 = "meta-llama/Llama-3.1-8B", "deepseek-ai/DeepSeek-R1"
-REPORT = {"table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof"}
+REPORT = {"table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof", "html"}
 SUPPORTED = {
     "audit": REPORT,
     "check": REPORT,
@@ -26,9 +26,9 @@ SUPPORTED = {
     "licenses show": {"table", "json"},
 }
 CHOICES = {
-    "audit": "table, json, jsonl, markdown, sarif, cyclonedx or mof",
-    "check": "table, json, jsonl, markdown, sarif, cyclonedx or mof",
-    "compare": "table, json, markdown, sarif or cyclonedx",
+    "audit": "table, json, jsonl, markdown, sarif, cyclonedx, mof or html",
+    "check": "table, json, jsonl, markdown, sarif, cyclonedx, mof or html",
+    "compare": "table, json, markdown, sarif, cyclonedx or html",
 }
 
 
@@ -77,6 +77,8 @@ def assert_writes(cli: Any, command: str, fmt: str, args: list[str]) -> None:
         assert lines[0]["type"] == "audit" and "model" in lines[0]
     elif fmt == "mof":
         assert all("release" in doc for doc in yaml.safe_load_all(result.stdout))
+    elif fmt == "html":
+        assert result.stdout.startswith("<!DOCTYPE html>") and "</html>" in result.stdout
     else:  # table and markdown are text, not a document of another format
         with pytest.raises(json.JSONDecodeError):
             json.loads(result.stdout)

@@ -25,7 +25,7 @@ HIDDEN = "\u202e\u200b\x85\x1b\x9b\u2028\U000e0041"
 ATTACK = "x\n::error::pwned\r\n##[add-mask]secret \u202eevil\u200b \x85C1 \x1b[31mred"
 FOLDER = "evil\n::warning::folder ##[add-mask]f\u202e\u200b"
 FILE = "LICENSE-\n::error::file ##[add-mask]g\u202e\u200b\x85\x1b[2J"
-FORMATS = ("table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof")
+FORMATS = ("table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof", "html")
 JSON_FORMATS = ("json", "sarif", "cyclonedx")
 
 
@@ -130,7 +130,7 @@ def test_human_formats_keep_every_value_on_its_line(
     assert "x ::error::pwned \\#\\#\\[add-mask\\]secret \\\\u202eevil" in markdown
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "sarif", "cyclonedx"])
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "sarif", "cyclonedx", "html"])
 def test_compare_output_is_clean(cli: Any, hostile: Path, tmp_path: Path, fmt: str) -> None:
     other = tmp_path / "other\n::error::other"
     other.mkdir()

@@ -26,6 +26,7 @@ class OutputFormat(str, Enum):
     sarif = "sarif"
     cyclonedx = "cyclonedx"
     mof = "mof"
+    html = "html"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ _REPORT = {
     OutputFormat.sarif: "code_scanning:render_code_scanning",
     OutputFormat.cyclonedx: "cyclonedx:render_cyclonedx",
     OutputFormat.mof: "mof:render_mof",
+    OutputFormat.html: "html:render_html",
 }
 FORMATS: dict[str, dict[OutputFormat, str]] = {
     "audit": _REPORT,
@@ -62,6 +64,7 @@ FORMATS: dict[str, dict[OutputFormat, str]] = {
         OutputFormat.markdown: "comparison:render_comparison_markdown",
         OutputFormat.sarif: _REPORT[OutputFormat.sarif],
         OutputFormat.cyclonedx: _REPORT[OutputFormat.cyclonedx],
+        OutputFormat.html: "html:render_comparison_html",
     },
     "tree": {
         OutputFormat.table: "tree:render_tree_table",
