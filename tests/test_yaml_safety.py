@@ -123,3 +123,11 @@ def test_errors_are_one_yaml_error_with_the_line() -> None:
             load(text, "f.yml")
         assert error.value.line == line and "\n" not in str(error.value)
     assert load("a: &x 1\nb: *x\n", "shipped.yml", aliases=True) == {"a": 1, "b": 1}
+
+
+def test_a_document_of_too_many_values_is_refused_early() -> None:
+    from openness.readers import MAX_NODES, YamlError, load
+
+    with pytest.raises(YamlError, match="more than"):
+        load("-\n" * (MAX_NODES + 1), "p.yml")
+    assert len(load("-\n" * 1000, "p.yml")) == 1000

@@ -2,7 +2,8 @@
 every card, policy, MOF file, rubric and licence profile goes through.
 
 YAML from an audited party must not cost more than its size: anchors and aliases (the "billion
-laughs"), nesting deeper than MAX_DEPTH and inputs over a size cap are refused, and so are
+laughs"), nesting deeper than MAX_DEPTH, more than MAX_NODES values and inputs over a size cap
+are refused, and so are
 duplicate mapping keys, which PyYAML would silently resolve to the last one (evidence would then
 cite the wrong line). Every problem, PyYAML's odd exceptions included, is one `YamlError` whose
 message is one line: `source:line: reason`.
@@ -29,6 +30,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+MAX_NODES = 100_000  # a policy, card or profile has hundreds; a hostile list of dashes, millions
 _PROBLEMS = (ValueError, TypeError, AttributeError, OverflowError, RecursionError)
 
 
@@ -61,6 +63,7 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
         Composer.__init__(self)
         self.aliases = aliases
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -70,6 +73,9 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
             raise _Refused(problem="YAML anchors and aliases are not accepted", problem_mark=mark)
         if self.depth >= MAX_DEPTH:
             raise _Refused(problem=f"nested deeper than {MAX_DEPTH} levels", problem_mark=mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(problem=f"more than {MAX_NODES} values", problem_mark=mark)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
