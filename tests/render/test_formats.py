@@ -24,6 +24,7 @@ SUPPORTED = {
     "mof": {"table", "json"},
     "licenses list": {"table", "json"},
     "licenses show": {"table", "json"},
+    "snapshot info": {"table", "json"},
 }
 CHOICES = {
     "audit": "table, json, jsonl, markdown, sarif, cyclonedx, mof or html",
@@ -52,6 +53,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "mof": [str(draft)],
         "licenses list": [],
         "licenses show": ["mit"],
+        "snapshot info": [],
     }
 
 

@@ -19,7 +19,7 @@ app = typer.Typer(
     help=f"How open is an AI model, really? Evidence-backed licence and openness audits.\n\n"
     f"{EXIT_CODES_HELP}",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (typer's own)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help formatter would import rich.markdown
 )

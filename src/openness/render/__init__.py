@@ -86,6 +86,10 @@ FORMATS: dict[str, dict[OutputFormat, str]] = {
         OutputFormat.table: "profiles:render_profile_table",
         OutputFormat.json: "profiles:render_profile_json",
     },
+    "snapshot info": {
+        OutputFormat.table: "snapshot_info:render_snapshot_table",
+        OutputFormat.json: "snapshot_info:render_snapshot_json",
+    },
 }
 
 

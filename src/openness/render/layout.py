@@ -70,11 +70,12 @@ def grid(
     keep: int = 1,
     title: Text | None = None,
 ) -> RenderableType:
-    """A table of `rows`, or below `STACK_BELOW` columns each row stacked: its first cell on a
-    line, then `header: value` for the others. The first `keep` columns never wrap."""
+    """A table of `rows`, or each row stacked (its first cell on a line, then `header: value`
+    for the others) below `STACK_BELOW` columns or when the table could only fit by splitting a
+    word. The first `keep` columns never wrap."""
     rows = list(rows)
     parts: list[RenderableType] = [title] if title is not None else []
-    if not stacked(width):
+    if not stacked(width) and _fits(headers, rows, width, keep):
         columns = [
             Column(header, no_wrap=index < keep, overflow="fold")
             for index, header in enumerate(headers)
@@ -89,3 +90,16 @@ def grid(
             if cell.plain:
                 parts.append(Words(Text.assemble((f"{header}: ", "dim"), cell), indent=2, hang=4))
     return Group(*parts)
+
+
+def _fits(headers: Sequence[str], rows: list[Sequence[Text]], width: int, keep: int) -> bool:
+    """Whether a table fits in `width` with no word split: each column at least as wide as
+    its longest word (its longest cell when it does not wrap), plus the borders."""
+    total = 3 * len(headers) + 1
+    for index, header in enumerate(headers):
+        cells = [header, *(row[index].plain for row in rows)]
+        if index < keep:
+            total += max(len(cell) for cell in cells)
+        else:
+            total += max(len(word) for cell in cells for word in [*cell.split(), ""])
+    return total <= width

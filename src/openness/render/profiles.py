@@ -12,6 +12,7 @@ from rich.text import Text
 
 from openness.license.profiles import LicenseProfile
 from openness.render import RenderOptions
+from openness.render.layout import grid
 from openness.render.terminal import console_into
 from openness.render.untrusted import inert, json_document
 
@@ -27,8 +28,9 @@ def render_profile_json(profile: LicenseProfile, options: RenderOptions) -> str:
 
 
 def render_profiles_table(profiles: list[LicenseProfile], options: RenderOptions) -> str:
-    """All profiles, one row each."""
-    table = Table("id", "name", "kind", "SPDX", "OSI", "clauses")
+    """All profiles, one row each; an id is never cut (stacked `field: value` lines when
+    narrow)."""
+    rows = []
     for profile in profiles:
         kinds = ", ".join(c.kind for c in profile.clauses)
         cells = (
@@ -39,9 +41,10 @@ def render_profiles_table(profiles: list[LicenseProfile], options: RenderOptions
             _OSI[profile.osi_approved],
             kinds if profile.clauses_profiled else "not profiled",
         )
-        table.add_row(*(Text(inert(cell)) for cell in cells))
+        rows.append([Text(inert(cell)) for cell in cells])
+    headers = ["id", "name", "kind", "SPDX", "OSI", "clauses"]
     buffer = StringIO()
-    console_into(buffer, options).print(table)
+    console_into(buffer, options).print(grid(headers, rows, options.width, 1), crop=False)
     return buffer.getvalue()
 
 
