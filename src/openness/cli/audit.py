@@ -9,9 +9,11 @@ import typer
 
 from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.common import (
+    CYCLONEDX_VERSION,
     JOBS,
     MAX_DEPTH,
     TIMEOUT,
+    CycloneDXVersion,
     Details,
     Jobs,
     MaxDepth,
@@ -59,6 +61,7 @@ def audit(
     timeout: Timeout = TIMEOUT,
     output: Output = None,
     max_depth: MaxDepth = MAX_DEPTH,
+    cyclonedx_version: CycloneDXVersion = CYCLONEDX_VERSION,
     details: Details = None,
     quiet: Quiet = False,
 ) -> None:
@@ -74,7 +77,15 @@ def audit(
     if output_format is OutputFormat.jsonl:
         stream_report(Streamed(), targets, revision, offline, jobs, timeout, output, max_depth)
     report, worst = run_batch(targets, revision, offline, jobs, timeout, max_depth)
-    deliver(render, report, output, worst, details=details, quiet=quiet)
+    deliver(
+        render,
+        report,
+        output,
+        worst,
+        details=details,
+        quiet=quiet,
+        cyclonedx_version=cyclonedx_version,
+    )
 
 
 def run_batch(

@@ -11,9 +11,11 @@ import typer
 from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import Streamed, models_list, run_batch, stream_report
 from openness.cli.common import (
+    CYCLONEDX_VERSION,
     JOBS,
     MAX_DEPTH,
     TIMEOUT,
+    CycloneDXVersion,
     Details,
     Jobs,
     MaxDepth,
@@ -79,6 +81,7 @@ def check(
     timeout: Timeout = TIMEOUT,
     output: Output = None,
     max_depth: MaxDepth = MAX_DEPTH,
+    cyclonedx_version: CycloneDXVersion = CYCLONEDX_VERSION,
     details: Details = None,
     quiet: Quiet = False,
 ) -> None:
@@ -116,6 +119,7 @@ def check(
         policy_path=policy_path,
         details=details,
         quiet=quiet,
+        cyclonedx_version=cyclonedx_version,
     )
 
 

@@ -80,6 +80,24 @@ Quiet = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Table: only the models that fail (or have a problem)."),
 ]
+
+
+def _cyclonedx_version(value: str) -> str:
+    if value not in ("1.7", "1.6"):
+        raise typer.BadParameter(f"{value!r} is not written (choose 1.7 or 1.6)")
+    return value
+
+
+CycloneDXVersion = Annotated[
+    str,
+    typer.Option(
+        "--cyclonedx-version",
+        callback=_cyclonedx_version,
+        metavar="[1.7|1.6]",
+        help="The CycloneDX version --format cyclonedx writes.",
+    ),
+]
+CYCLONEDX_VERSION = "1.7"  # the default of --cyclonedx-version
 Offline = Annotated[
     bool, typer.Option("--offline", help="Do not contact the Hub: use the cache or snapshot.")
 ]

@@ -9,9 +9,11 @@ import typer
 from openness.cli.application import EXIT_CODES_HELP, app
 from openness.cli.audit import run_batch
 from openness.cli.common import (
+    CYCLONEDX_VERSION,
     JOBS,
     MAX_DEPTH,
     TIMEOUT,
+    CycloneDXVersion,
     Jobs,
     MaxDepth,
     Offline,
@@ -43,6 +45,7 @@ def compare(
     timeout: Timeout = TIMEOUT,
     output: Output = None,
     max_depth: MaxDepth = MAX_DEPTH,
+    cyclonedx_version: CycloneDXVersion = CYCLONEDX_VERSION,
 ) -> None:
     """Compare models side by side: licence, clauses, OSD and OSAID criteria."""
     render = report_renderer("compare", output_format)
@@ -50,4 +53,11 @@ def compare(
         say("error: compare needs at least two models")
         raise typer.Exit(EXIT_USAGE)
     report, worst = run_batch(models, None, offline, jobs, timeout, max_depth)
-    deliver(render, report, output, worst, only_differences=only_differences)
+    deliver(
+        render,
+        report,
+        output,
+        worst,
+        only_differences=only_differences,
+        cyclonedx_version=cyclonedx_version,
+    )

@@ -25,6 +25,7 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
     sarif = "sarif"
     cyclonedx = "cyclonedx"
+    spdx3 = "spdx3"
     mof = "mof"
     html = "html"
 
@@ -37,6 +38,7 @@ class RenderOptions:
     policy_path: str = ".openness.yml"
     only_differences: bool = False
     exit_code: int | None = None  # the command's, for a format that states it (jsonl)
+    cyclonedx_version: str = "1.7"  # cyclonedx: the CycloneDX version written (1.7 or 1.6)
     details: bool | None = None  # table: each model in full (None: only when there is one)
     quiet: bool = False  # table: only the models with a problem (check: that failed)
 
@@ -52,6 +54,7 @@ _REPORT = {
     OutputFormat.markdown: "markdown:render_markdown",
     OutputFormat.sarif: "code_scanning:render_code_scanning",
     OutputFormat.cyclonedx: "cyclonedx:render_cyclonedx",
+    OutputFormat.spdx3: "spdx3:render_spdx3",
     OutputFormat.mof: "mof:render_mof",
     OutputFormat.html: "html:render_html",
 }
@@ -64,6 +67,7 @@ FORMATS: dict[str, dict[OutputFormat, str]] = {
         OutputFormat.markdown: "comparison:render_comparison_markdown",
         OutputFormat.sarif: _REPORT[OutputFormat.sarif],
         OutputFormat.cyclonedx: _REPORT[OutputFormat.cyclonedx],
+        OutputFormat.spdx3: _REPORT[OutputFormat.spdx3],
         OutputFormat.html: "html:render_comparison_html",
     },
     "tree": {

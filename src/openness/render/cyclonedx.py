@@ -1,13 +1,17 @@
-"""The audit as a CycloneDX 1.6 ML-BOM (JSON), built with cyclonedx-python-lib.
+"""The audit as a CycloneDX ML-BOM (JSON), 1.7 by default or 1.6, built with cyclonedx-python-lib.
 
 One `machine-learning-model` component per audited model: the repo id as name, the revision as
 version, a `pkg:huggingface` purl when the revision is a commit sha, the Hub page as external
 reference, the concluded licence (an SPDX id or expression when known, else a named licence)
 and `openness:*` properties for the verdicts (`openness:<rubric id>`, one per pass/fail rubric,
 with `openness:<rubric id>-label` where the rubric words its verdict, and `openness:g7-label`).
-The library has no model-card support yet, so the `modelCard` (rubric criteria as properties) is
-added to the serialised JSON here. Repo text is put on one line (`one_line`) and the JSON text
-escapes hidden characters.
+The licence the card declares is the component's licence *evidence* (`evidence.licenses`,
+acknowledgement `declared`), next to the concluded one. In 1.7 the BOM's `citations` attribute
+fields to where they were read: the licence to its files (path, identification, sha256) or the
+card, each clause property to its `file:line` and quote, each verdict to its criteria not met.
+The library has no model-card or citation support yet, so the `modelCard` (rubric criteria as
+properties) and the 1.7 `citations` are added to the serialised JSON here. Repo text is put on
+one line (`one_line`) and the JSON text escapes hidden characters.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from cyclonedx.exception.factory import (
     InvalidLicenseExpressionException,
     InvalidSpdxLicenseException,
 )
+from cyclonedx.exception.model import InvalidUriException
 from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.component_evidence import ComponentEvidence
 from cyclonedx.model.license import License, LicenseAcknowledgement
-from cyclonedx.output.json import JsonV1Dot6
+from cyclonedx.output.json import Json, JsonV1Dot6, JsonV1Dot7
 from packageurl import PackageURL
 
 from openness.render import RenderOptions
@@ -35,8 +41,12 @@ from openness.report import Audit, Report
 
 HUB_URL = "https://huggingface.co/"
 PROPERTY_LIMIT = 500
+VERSIONS: dict[str, type[Json]] = {"1.7": JsonV1Dot7, "1.6": JsonV1Dot6}
+DEFAULT_VERSION = "1.7"
+TOOL_REF = "tool:openness"
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
 _NOT_A_LICENSE = {"", "unknown", "none", "noassertion", "other"}
+_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$")  # a plain URL only
 
 
 def _text(value: object, limit: int = PROPERTY_LIMIT) -> str:
@@ -83,6 +93,31 @@ def model_license(audit: Audit) -> License | None:
     return None
 
 
+def declared_license(audit: Audit) -> License | None:
+    """The licence the model card declares (`license`, or `license_name` for `other`), as
+    evidence: an SPDX id when it is one, else a named licence, with the card's link if any."""
+    license = audit.license
+    factory = LicenseFactory()
+    declared = LicenseAcknowledgement.DECLARED
+    if license.declared and license.declared.lower() not in _NOT_A_LICENSE:
+        try:
+            return factory.make_with_id(_text(license.declared, 200), acknowledgement=declared)
+        except InvalidSpdxLicenseException:
+            pass
+    for candidate in (license.declared_name, license.declared):
+        name = _text(candidate, 200)
+        if name.lower() not in _NOT_A_LICENSE:
+            url = None
+            link = license.declared_link or ""
+            if len(link) <= 300 and _URL.match(link):
+                try:
+                    url = XsUri(link)
+                except InvalidUriException:
+                    url = None
+            return factory.make_with_name(name, url=url, acknowledgement=declared)
+    return None
+
+
 def _properties(audit: Audit) -> list[Property]:
     rubrics = audit.rubrics
     license = audit.license
@@ -125,6 +160,7 @@ def model_component(audit: Audit) -> Component:
             )
         )
     license = model_license(audit)
+    declared = declared_license(audit)
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         name=_text(model.id, 300),
@@ -134,6 +170,7 @@ def model_component(audit: Audit) -> Component:
         external_references=references,
         licenses=[license] if license is not None else [],
         properties=_properties(audit),
+        evidence=ComponentEvidence(licenses=[declared]) if declared is not None else None,
     )
 
 
@@ -154,12 +191,90 @@ def _model_card(audit: Audit) -> dict[str, Any]:
     return {"bom-ref": _bom_ref(audit) + "#model-card", "properties": properties}
 
 
-def cyclonedx_bom(report: Report) -> dict[str, Any]:
-    """The ML-BOM as a JSON-ready dict."""
+def _license_note(audit: Audit) -> str:
+    """Where the concluded licence was read: its files, else the card."""
+    files = [
+        f"{item.path}: {item.identified or 'not identified'} ({item.match} match, "
+        f"confidence {item.confidence:.2f})" + (f", sha256 {item.sha256}" if item.sha256 else "")
+        for item in audit.license.files
+    ]
+    if files:
+        return "concluded from " + "; ".join(files)
+    return f"concluded from card:license ({audit.license.declared or 'none'})"
+
+
+def _citation(pointer: str, note: str, timestamp: str) -> dict[str, Any]:
+    return {
+        "pointers": [pointer],
+        "timestamp": timestamp,
+        "attributedTo": TOOL_REF,
+        "note": _text(note),
+    }
+
+
+def _property_note(audit: Audit, name: str, value: str, seen: dict[str, int]) -> str | None:
+    """The evidence behind one `openness:*` property, if it has any."""
+    if name == "openness:clause":
+        clauses = [clause for clause in audit.clauses if clause.kind == value]
+        if not clauses:
+            return None
+        clause = clauses[min(seen.get(value, 0), len(clauses) - 1)]
+        seen[value] = seen.get(value, 0) + 1
+        origin = f" (inherited from {clause.inherited_from})" if clause.inherited_from else ""
+        return f"{clause.evidence.where()}{origin}: {clause.evidence.quote or clause.summary}"
+    if name == "openness:base-model":
+        return "card:base_model"
+    if name == "openness:license-declared":
+        return "card:license"
+    rubric = audit.rubrics.pass_fail().get(name.removeprefix("openness:"))
+    if rubric is None:
+        return None
+    open_points = [
+        f"{criterion.id} {criterion.status}: {criterion.reason}"
+        + (f" [{criterion.evidence[0].where()}]" if criterion.evidence else "")
+        for criterion in rubric.criteria
+        if criterion.status != "met"
+    ]
+    return "; ".join(open_points) if open_points else "every criterion met"
+
+
+def _citations(document: dict[str, Any], audits: dict[str, Audit]) -> list[dict[str, Any]]:
+    """CycloneDX 1.7 `citations`: which fields of each component were read where."""
+    citations: list[dict[str, Any]] = []
+    for index, component in enumerate(document.get("components", [])):
+        audit = audits.get(component.get("bom-ref", ""))
+        if audit is None:
+            continue
+        at = audit.model.retrieved_at
+        base = f"/components/{index}"
+        if component.get("licenses"):
+            citations.append(_citation(f"{base}/licenses", _license_note(audit), at))
+        if component.get("evidence", {}).get("licenses"):
+            link = f" ({audit.license.declared_link})" if audit.license.declared_link else ""
+            note = f"card:license {audit.license.declared or 'none'}"
+            if audit.license.declared_name:
+                note += f", license_name {audit.license.declared_name}"
+            citations.append(_citation(f"{base}/evidence/licenses", note + link, at))
+        seen: dict[str, int] = {}
+        for position, item in enumerate(component.get("properties", [])):
+            found = _property_note(audit, item["name"], item["value"], seen)
+            if found is not None:
+                citations.append(_citation(f"{base}/properties/{position}", found, at))
+    return citations
+
+
+def cyclonedx_bom(report: Report, version: str = DEFAULT_VERSION) -> dict[str, Any]:
+    """The ML-BOM as a JSON-ready dict, in CycloneDX `version` (1.7 or 1.6)."""
+    writer = VERSIONS.get(version)
+    if writer is None:
+        raise ValueError(f"CycloneDX {version} is not written (choose {' or '.join(VERSIONS)})")
     bom = Bom()
     bom.metadata.tools.components.add(
         Component(
-            type=ComponentType.APPLICATION, name=report.tool.name, version=report.tool.version
+            type=ComponentType.APPLICATION,
+            name=report.tool.name,
+            version=report.tool.version,
+            bom_ref=BomRef(TOOL_REF),
         )
     )
     for audit in report.audits:
@@ -167,15 +282,21 @@ def cyclonedx_bom(report: Report) -> dict[str, Any]:
     for failure in report.errors:
         value = _text(f"{failure.model} (exit {failure.exit_code}): {failure.message}")
         bom.metadata.properties.add(Property(name="openness:not-audited", value=value))
-    document: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
+    document: dict[str, Any] = json.loads(writer(bom).output_as_string())
     cards = {_bom_ref(audit): _model_card(audit) for audit in report.audits}
     for component in document.get("components", []):
         card = cards.get(component.get("bom-ref", ""))
         if card is not None:
             component["modelCard"] = card
+    if version != "1.6":
+        audits = {_bom_ref(audit): audit for audit in report.audits}
+        citations = _citations(document, audits)
+        if citations:
+            document["citations"] = citations
     return document
 
 
 def render_cyclonedx(report: Report, options: RenderOptions) -> str:
-    """The report as a CycloneDX 1.6 ML-BOM (JSON text)."""
-    return json_document(cyclonedx_bom(report))
+    """The report as a CycloneDX ML-BOM (JSON text), in `options.cyclonedx_version`."""
+    version = getattr(options, "cyclonedx_version", DEFAULT_VERSION)
+    return json_document(cyclonedx_bom(report, version))
