@@ -209,6 +209,7 @@ def test_text_escapes_markup_and_breaks_workflow_markers() -> None:
     assert text('<a href="x">&</a>') == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
     assert text("a\n::error::b ##[x]") == "a &#58;:error&#58;:b ##&#91;x]"
     assert text("MIT\u200b\x1b") == "MIT\\u200b\\x1b" and text(None) == ""
+    assert text(":a:") + text(":b") == "&#58;a&#58;&#58;b" and text("a:b") == "a:b"
 
 
 # --- in a real browser ----------------------------------------------------------------------

@@ -28,7 +28,9 @@ from openness.render.html_grid import STATES, Cell, Column, State, cells, column
 from openness.render.untrusted import one_line
 from openness.report import Audit, Citation, Criterion, PolicyOutcome, Report
 
-_COLONS = re.compile(r":(?=:)")
+# A colon before another, or at either end of a value (so that no two values and no value and
+# the markup around it can join into `::`).
+_COLONS = re.compile(r":(?=:)|^:|:$")
 _OSI = {True: "yes", False: "no", None: "unknown"}
 
 STYLE = """
@@ -96,7 +98,8 @@ CSP = (
 
 def text(value: object) -> str:
     """Untrusted text as HTML: one line, hidden characters visible, escaped (quotes too), and
-    `::` / `##[` broken by character references so no line is a workflow command."""
+    `::` / `##[` broken by character references (a colon at either end too, and every `[`), so
+    no line is a workflow command whatever stands next to the value."""
     escaped = html.escape(one_line(value), quote=True)
     return _COLONS.sub("&#58;", escaped).replace("[", "&#91;")
 
