@@ -166,6 +166,17 @@ def test_check_shows_the_policy_outcome_first(cli: Any) -> None:
     assert len(render_html.grid_of(page).cells) == 2 * len(columns())
 
 
+def test_check_scan_shows_where_each_model_is_referenced(cli: Any, tmp_path: Path) -> None:
+    code = f'from_pretrained("{R1}")\nfrom_pretrained("{LLAMA}")\n'
+    (tmp_path / "app.py").write_text(code, encoding="utf-8")
+    result = cli("check", "--scan", str(tmp_path), "--preset", "osi", "--offline", "-f", "html")
+    page = result.stdout
+    assert_self_contained(page)
+    grid = page.split('id="grid"')[1].split("</table>")[0]
+    assert f"{text(tmp_path / 'app.py')}:1</code>" in grid and "app.py:2</code>" in grid
+    assert page.count("referenced at <code>") == 2
+
+
 def test_only_differences_keeps_the_grid(cli: Any) -> None:
     result = cli("compare", LLAMA, R1, "--offline", "-f", "html", "--only-differences")
     every = cli("compare", LLAMA, R1, "--offline", "-f", "html")

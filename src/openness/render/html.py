@@ -147,7 +147,9 @@ def _criteria(criteria: Sequence[Criterion]) -> str:
     return _table(["criterion", "status", "reason", "evidence"], rows)
 
 
-def _grid(comparison: Comparison, cols: list[Column], grid: list[dict[str, Cell]]) -> str:
+def _grid(
+    comparison: Comparison, cols: list[Column], grid: list[dict[str, Cell]], where: list[str]
+) -> str:
     head = "".join(
         f'<th class="c" scope="col" title="{text(c.meaning)}"><span>{text(c.title)}</span></th>'
         for c in cols
@@ -166,10 +168,10 @@ def _grid(comparison: Comparison, cols: list[Column], grid: list[dict[str, Cell]
                 f'<a href="#m{index}-{column.key}" title="{tip}">'
                 f'<span class="sym">{symbol}</span>{shown}</a></td>'
             )
+        found = f'<br><code class="note">{text(where[index])}</code>' if where[index] else ""
         rows.append(
-            f'<tr><th class="m" scope="row"><a href="#m{index}">{text(audit.model.id)}</a></th>'
-            + "".join(tds)
-            + "</tr>"
+            f'<tr><th class="m" scope="row"><a href="#m{index}">{text(audit.model.id)}</a>'
+            f"{found}</th>" + "".join(tds) + "</tr>"
         )
     legend = " ".join(f"<span>{_badge(state)}</span>" for state in STATES)
     return (
@@ -319,14 +321,17 @@ _EDGE: dict[str, State] = {"compatible": "met", "incompatible": "not_met", "unkn
 _OUTCOME: dict[str, State] = {"passed": "met", "failed": "not_met", "incomplete": "unknown"}
 
 
-def _model(index: int, audit: Audit, cols: list[Column], row: dict[str, Cell], first: bool) -> str:
+def _model(
+    index: int, audit: Audit, cols: list[Column], row: dict[str, Cell], first: bool, where: str
+) -> str:
     model = audit.model
     gated = "unknown" if model.gated is None else (model.gated or "no")
     css = ' class="first"' if first else ""
+    found = f" · referenced at <code>{text(where)}</code>" if where else ""
     return (
         f'<article><h2{css} id="m{index}">{text(model.id)}</h2>'
         f'<p class="meta">source: {text(model.provenance())} · revision: '
-        f"{text(model.revision or 'unknown')} · gated: {text(gated)}</p>"
+        f"{text(model.revision or 'unknown')} · gated: {text(gated)}{found}</p>"
         f"<p><strong>Summary:</strong> {text(audit.summary)}</p>"
         + _verdicts(index, cols, row)
         + _licence(audit)
@@ -391,13 +396,17 @@ def render_page(report: Report, options: RenderOptions, title: str, every_row: b
     )
     if report.policy:
         body.append(_policy(report.policy, ids))
+    where = []
+    for audit in report.audits:
+        path, line = options.locations.get(audit.model.id, ("", 0))
+        where.append(f"{path}:{line}" if path else "")
     if len(report.audits) > 1:
-        body.append(_grid(comparison, cols, grid))
+        body.append(_grid(comparison, cols, grid, where))
     if not report.audits:
         body.append("<p>No model was audited.</p>")
     first = report.policy is None and len(report.audits) < 2
     for index, (audit, row) in enumerate(zip(report.audits, grid, strict=True)):
-        body.append(_model(index, audit, cols, row, first and index == 0))
+        body.append(_model(index, audit, cols, row, first and index == 0, where[index]))
     if every_row and len(report.audits) > 1:
         body.append(_all_rows(comparison, options))
     if report.errors:
