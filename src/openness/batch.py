@@ -40,7 +40,7 @@ def stream_batch(
     offline: bool = False,
     jobs: int = 8,
     timeout: float = 30.0,
-    advance: Callable[[], None] = lambda: None,
+    advance: Callable[[str], None] = lambda _: None,
     notice: Callable[[str], None] = lambda _: None,
     max_depth: int = DEFAULT_DEPTH,
 ) -> Iterator[Outcome]:
@@ -60,7 +60,7 @@ def audit_batch(
     offline: bool = False,
     jobs: int = 8,
     timeout: float = 30.0,
-    advance: Callable[[], None] = lambda: None,
+    advance: Callable[[str], None] = lambda _: None,
     notice: Callable[[str], None] = lambda _: None,
     max_depth: int = DEFAULT_DEPTH,
 ) -> tuple[Report, int]:
@@ -104,7 +104,7 @@ def _completed(
     models: Iterable[Target],
     revision: str | None,
     jobs: int,
-    advance: Callable[[], None],
+    advance: Callable[[str], None],
 ) -> Iterator[tuple[int, Outcome]]:
     """(the target's place, its outcome) as each completes, with at most `jobs * AHEAD`
     submitted and not yet yielded. Closing the iterator, or Ctrl-C, cancels the audits not
@@ -127,7 +127,7 @@ def _completed(
 
 
 def _audit_one(
-    auditor: Auditor, model: Target, revision: str | None, advance: Callable[[], None]
+    auditor: Auditor, model: Target, revision: str | None, advance: Callable[[str], None]
 ) -> Outcome:
     """One audit, or the failure that stopped it (a bug is exit 4, never a traceback)."""
     name = model if isinstance(model, str) else model.repo_id
@@ -146,4 +146,4 @@ def _audit_one(
         )
         return Failure(model=name, exit_code=EXIT_INTERNAL, message=message)
     finally:
-        advance()
+        advance(name)

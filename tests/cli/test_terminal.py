@@ -193,3 +193,24 @@ def test_a_real_60_column_terminal_splits_no_word(tmp_path: Path) -> None:
     for kind in ("acceptable-use-policy", "commercial-restriction", "user-threshold"):
         assert kind in pane.replace(",", " ").split(), pane
     assert all(len(line) <= 60 for line in pane.splitlines())
+
+
+def test_progress_shows_n_of_n_and_the_model_just_audited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from openness.cli.common import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress(2) as advance:
+        advance("acme/first")
+        advance("acme/second[bold]")
+    shown = screen.getvalue()
+    assert "2/2" in shown
+    assert "acme/second[bold]" in shown  # shown as written, never read as markup

@@ -136,22 +136,31 @@ def write(text: str, output: Path | None) -> None:
 
 
 @contextmanager
-def progress(total: int, streaming: bool = False) -> Iterator[Callable[[], None]]:
+def progress(total: int, streaming: bool = False) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr when it is a terminal and there is more than one model; not
     when the report is `streaming` to stdout on a terminal (its lines show the progress).
-    stdout is never redirected through the bar: a report streamed there stays as written."""
+    stdout is never redirected through the bar: a report streamed there stays as written.
+    Each call names the model just audited, which the bar shows beside n/N."""
     if total < 2 or not sys.stderr.isatty() or (streaming and sys.stdout.isatty()):
-        yield lambda: None
+        yield lambda _: None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import MofNCompleteColumn, Progress
+
+    from openness.render.untrusted import inert
 
     columns = (*Progress.get_default_columns(), MofNCompleteColumn())  # n/N models audited
     with Progress(
         *columns, console=Console(stderr=True), transient=True, redirect_stdout=False
     ) as bar:
         task = bar.add_task("auditing", total=total)
-        yield lambda: bar.advance(task)
+
+        def advance(model: str) -> None:
+            shown = escape(inert(model)[:48])  # a repo id, or a folder named by the user
+            bar.update(task, advance=1, description=f"auditing (done: {shown})")
+
+        yield advance
 
 
 def finish(text: str, output: Path | None, worst: int) -> NoReturn:
