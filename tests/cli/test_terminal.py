@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from openness.render import RenderOptions
-from openness.render.layout import NO_WRAP, wrap
+from openness.render.layout import NO_WRAP, STACK_BELOW, wrap
 
 MODELS = (
     "meta-llama/Llama-3.1-8B",
@@ -67,8 +67,15 @@ def test_the_batch_report_splits_no_word(report: Any, width: int) -> None:
 
     flat = render_table(report, RenderOptions(width=NO_WRAP, locations=_locations()))
     narrow = render_table(report, RenderOptions(width=width, locations=_locations()))
-    assert _tokens(narrow) == _tokens(flat)
+    if width >= STACK_BELOW:
+        assert _tokens(narrow) == _tokens(flat)
+    else:  # narrow lines count the clause kinds and rules instead of naming them
+        counted = {word for word in _tokens(narrow) if word.strip("()").isdigit()}
+        assert _tokens(narrow) - counted <= _tokens(flat) | _COUNTING
     assert all(model in narrow for model in MODELS)
+
+
+_COUNTING = {"clause", "kind", "kinds", "failing)", "more", "rule", "rules", "failing"}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -90,9 +97,9 @@ _HEADERS = ("clause", "evidence", "quote", "criterion", "status", "reason", "con
 def test_twelve_models_fit_on_one_screen(report: Any) -> None:
     from openness.render.table import render_table
 
-    for width in (100, NO_WRAP):
+    for width in (60, 100, NO_WRAP):
         text = render_table(report, RenderOptions(width=width, locations=_locations()))
-        assert len(text.splitlines()) <= 40, text
+        assert len(text.splitlines()) <= 40, (width, text)
     piped = render_table(report, RenderOptions(width=NO_WRAP, locations=_locations()))
     lines = piped.splitlines()
     assert len(lines) == len(MODELS) + 1  # one per model, then the verdict

@@ -258,10 +258,17 @@ def _compact_line(audit: Audit, options: RenderOptions, result: ModelResult | No
     if result is not None and not result.passed:
         failing = {v.rule for v in result.violations if v.severity == "fail"}
     kinds = dict.fromkeys(c.kind + ("↑" if c.inherited_from else "") for c in audit.clauses)
-    for number, kind in enumerate(kinds):
+    narrow = stacked(options.width)  # counts instead of lists; --details names them
+    for number, kind in enumerate([] if narrow else kinds):
         line.append("  " if number == 0 else ", ")
         failed = f"clause-{kind.rstrip('↑')}" in failing
         line.append(kind, style="bold red" if failed else "red")
+    if narrow and kinds:
+        failed_kinds = sum(f"clause-{kind.rstrip('↑')}" in failing for kind in kinds)
+        plural = "s" if len(kinds) > 1 else ""
+        line.append(f"  {len(kinds)} clause kind{plural}", style="red")
+        if failed_kinds:
+            line.append(f" ({failed_kinds} failing)", style="bold red")
     location = options.locations.get(audit.model.id)
     if location:
         line.append("  at ")
@@ -270,7 +277,9 @@ def _compact_line(audit: Audit, options: RenderOptions, result: ModelResult | No
         line.append("  waived: ")
         line.append(_safe(result.waived_by))
     rules = [rule for rule in sorted(failing) if rule.removeprefix("clause-") not in kinds]
-    if rules:  # the clause kinds that fail are in bold above
+    if rules and narrow:
+        line.append(f"  {len(rules)} more rule{'s' if len(rules) > 1 else ''} failing", style="red")
+    elif rules:  # the clause kinds that fail are in bold above
         line.append("  fails: ")
         line.append(inert(", ".join(rules)), style="red")
     return line
