@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import fixtures_hub
 import pytest
 
 from openness.data import packaged
@@ -25,14 +24,19 @@ RESTRICTIVE = (
     "You may use the model for research purposes only; commercial use is not permitted.\n"
     "You may not use outputs of the model to train other models.\n"
 )
-TEXTS = [fixtures_hub.license("mit"), RESTRICTIVE.encode()]
+PERMISSIVE = (
+    "Example Permissive Licence\n\n"
+    "Permission is granted, free of charge, to use, copy, modify and distribute the model,\n"
+    "provided this notice is kept. The model is provided as is, without warranty.\n"
+)
+TEXTS = [PERMISSIVE.encode(), RESTRICTIVE.encode()]  # own words: no corpus needed
 
 
 def _direct(text: str, source: str) -> tuple[Any, Any]:
     return identify_text(text), detect_clauses(text, source)
 
 
-@pytest.mark.parametrize("data", TEXTS, ids=["mit", "restrictive"])
+@pytest.mark.parametrize("data", TEXTS, ids=["permissive", "restrictive"])
 def test_the_memo_gives_the_answer_of_a_fresh_analysis(data: bytes) -> None:
     text = data.decode()
     expected = _direct(text, "LICENSE")
