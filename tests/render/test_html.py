@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from openness.render.html import STYLE, text
+from openness.render.html import text
 from openness.render.html_grid import columns
+from openness.render.html_style import STYLE
 
 ROOT = Path(__file__).resolve().parents[2]
 LLAMA, R1, OLMO, GEMMA, COHERE = (
