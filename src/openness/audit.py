@@ -118,20 +118,17 @@ class Auditor:
         """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
         deadline = time.monotonic() + self.timeout
         target = parse_target(model, revision)
-        evidence = gather(target, self.offline, self.timeout, self.connectivity)
-        return audit_evidence(
-            evidence,
-            self._ancestors_until(deadline),
-            self.max_depth,
-            datasets=self._datasets_until(deadline),
-        )
+        return self._judge(gather(target, self.offline, self.timeout, self.connectivity), deadline)
 
     def audit_listed(self, listed: Evidence) -> Audit:
         """Audit a model whose metadata came from a list call (`hub.list_author`)."""
         from openness.sources import hub
 
         deadline = time.monotonic() + self.timeout
-        evidence = hub.complete(listed, self.timeout)
+        return self._judge(hub.complete(listed, self.timeout), deadline)
+
+    def _judge(self, evidence: Evidence, deadline: float) -> Audit:
+        """The audit of gathered evidence, its ancestors and datasets looked up by `deadline`."""
         return audit_evidence(
             evidence,
             self._ancestors_until(deadline),

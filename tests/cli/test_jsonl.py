@@ -8,7 +8,6 @@ The batch behind it holds only the audits in flight.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_process import run_cli
 
 pytestmark = pytest.mark.usefixtures("hf_env")
 
@@ -183,31 +183,8 @@ def test_a_failed_stream_leaves_no_file(
 # --- stdout ---------------------------------------------------------------------------------
 
 
-def _run(args: list[str], stderr_on_terminal: bool) -> tuple[int, str, bytes]:
-    """The entry point with stdout piped and stderr a pseudo-terminal."""
-    import pty
-
-    command = [sys.executable, "-c", "import openness.cli as c; c.main()", *args]
-    controller, terminal = pty.openpty() if stderr_on_terminal else (None, None)
-    ran = subprocess.run(command, stdout=subprocess.PIPE, stderr=terminal or subprocess.PIPE)
-    if terminal is None or controller is None:
-        return ran.returncode, ran.stdout.decode(), ran.stderr
-    os.close(terminal)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal side is closed
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(controller)
-    return ran.returncode, ran.stdout.decode(), seen
-
-
 def test_the_progress_bar_stays_off_stdout() -> None:
-    code, stdout, stderr = _run(["audit", R1, LLAMA, "--offline", "-f", "jsonl"], True)
+    code, stdout, stderr = run_cli(["audit", R1, LLAMA, "--offline", "-f", "jsonl"], True)
     assert code == 0 and b"auditing" in stderr
     assert [line["type"] for line in lines_of(stdout)] == ["audit", "audit", "summary"]
 

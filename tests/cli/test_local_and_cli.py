@@ -9,6 +9,7 @@ from typing import Any
 
 import fixtures_hub
 import pytest
+from cli_process import run_cli
 
 pytestmark = pytest.mark.usefixtures("hf_env")
 
@@ -215,37 +216,10 @@ def test_startup_does_not_load_the_heavy_parts(arguments: list[str]) -> None:
     assert ran.stdout.strip().splitlines()[-1] == "LOADED []"
 
 
-def _run_cli(args: list[str], stderr_on_terminal: bool) -> tuple[int, str, bytes]:
-    """Run the entry point with stdout piped and stderr a pseudo-terminal or a pipe."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    command = [sys.executable, "-c", "import openness.cli as c; c.main()", *args]
-    if not stderr_on_terminal:
-        ran = subprocess.run(command, capture_output=True)
-        return ran.returncode, ran.stdout.decode(), ran.stderr
-    controller, terminal = pty.openpty()
-    ran = subprocess.run(command, stdout=subprocess.PIPE, stderr=terminal)
-    os.close(terminal)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal side is closed
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(controller)
-    return ran.returncode, ran.stdout.decode(), seen
-
-
 @pytest.mark.parametrize("terminal", [True, False])
 def test_progress_bar_only_on_a_terminal(terminal: bool, hf_env: Any) -> None:
     models = ["deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B"]
-    code, stdout, stderr = _run_cli(["audit", *models, "--offline", "-f", "json"], terminal)
+    code, stdout, stderr = run_cli(["audit", *models, "--offline", "-f", "json"], terminal)
     assert code == 0
     assert [a["model"]["id"] for a in json.loads(stdout)["audits"]] == models
     assert (b"auditing" in stderr) is terminal

@@ -234,32 +234,11 @@ def _notice_file(
             return [_check("notice-file", by, "its NOTICE file passed on", "unknown", why, [])]
         demand = f"its NOTICE file ({shipped[0]}) passed on"
     mine = _names(evidence, _NOTICE_FILE)
-    if notice:
-        wanted = _squash(notice)
-        for text in evidence.texts:
-            for number, line in enumerate(text.text.splitlines(), start=1):
-                if wanted in _squash(line):
-                    return [
-                        _check(
-                            "notice-file",
-                            by,
-                            demand,
-                            "met",
-                            f"{text.path} states it",
-                            [Citation(source=text.path, line=number, quote=line.strip())],
-                        )
-                    ]
-    if mine:
-        return [
-            _check(
-                "notice-file",
-                by,
-                demand,
-                "met",
-                f"{mine[0]} is present",
-                [Citation(source=mine[0], quote=f"{mine[0]} listed")],
-            )
-        ]
+    found = _stating(evidence, notice) if notice else None
+    if found is None and mine:
+        found = f"{mine[0]} is present", Citation(source=mine[0], quote=f"{mine[0]} listed")
+    if found is not None:
+        return [_check("notice-file", by, demand, "met", found[0], [found[1]])]
     if _complete(evidence):
         return [
             _check(
@@ -326,3 +305,15 @@ def _prefix(evidence: Evidence, by: str, prefix: str) -> NoticeCheck:
         reason,
         [Citation(source="hub:id", quote=evidence.repo_id)],
     )
+
+
+def _stating(evidence: Evidence, notice: str) -> tuple[str, Citation] | None:
+    """The first line of a text read from the repo that states `notice`, cited."""
+    wanted = _squash(notice)
+    for text in evidence.texts:
+        for number, line in enumerate(text.text.splitlines(), start=1):
+            if wanted in _squash(line):
+                return f"{text.path} states it", Citation(
+                    source=text.path, line=number, quote=line.strip()
+                )
+    return None

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from openness.report import Citation, DatasetEntry
 from openness.rubrics import compute, release
 from openness.rubrics.fact import Fact as Fact
+from openness.rubrics.fact import concluded, line_of
 from openness.rubrics.fact import files_complete as files_complete
-from openness.rubrics.fact import line_of
 from openness.sources.card import key_line, split_front_matter
 from openness.sources.dataset_terms import summary
 from openness.sources.evidence import Evidence
@@ -56,12 +56,10 @@ def with_datasets(fact: Fact, datasets: list[DatasetEntry]) -> Fact:
 
 
 def _osi_approved(license: LicenseAnalysis) -> Fact:
-    conclusion = license.conclusion
-    cited = [license.citation] if license.citation else []
-    if license.unknown_because:
-        return Fact(None, license.unknown_because)
-    if conclusion is None:
-        return Fact(None, "no licence could be determined", cited)
+    found = concluded(license)
+    if isinstance(found, Fact):
+        return found
+    conclusion, cited = found
     if conclusion.osi_approved is None:
         return Fact(None, f"whether {conclusion.name} is OSI-approved is not known", cited)
     if conclusion.osi_approved:

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from openness.report import Citation
-from openness.rubrics.fact import Fact, files_complete
+from openness.rubrics.fact import Fact, concluded, files_complete
 from openness.sources.card import key_line, split_front_matter
 from openness.sources.evidence import Evidence
 
@@ -96,12 +96,10 @@ def grants_rights(license: LicenseAnalysis) -> Fact:
     """Whether the concluded licence is known to grant use, modification and redistribution,
     every restriction it makes being known (an OSI-approved licence, or a profile whose clauses
     are all listed): the restrictions are then judged as clauses."""
-    conclusion = license.conclusion
-    cited = [license.citation] if license.citation else []
-    if license.unknown_because:
-        return Fact(None, license.unknown_because)
-    if conclusion is None:
-        return Fact(None, "no licence could be determined", cited)
+    found = concluded(license)
+    if isinstance(found, Fact):
+        return found
+    conclusion, cited = found
     if conclusion.osi_approved:
         return Fact(
             True, f"{conclusion.name} is OSI-approved: it grants use, modification and "
