@@ -1,0 +1,441 @@
+"""The survey's opt-in text pass (`--fetch-texts`): the main licence file of every row whose
+file list has one, read from the Hub and analysed the way `audit` analyses a licence file.
+
+Each GET is the project's capped download (`openness.sources.download.get`: at most
+MAX_TEXT_BYTES, redirects followed by hand, a token only to the endpoint's origin) within a
+deadline, at most `jobs` at a time. A 429 pauses every worker for Retry-After + 1 s (doubling
+pauses up to the Hub's five-minute window when it gives none) before the row is asked again.
+A text goes through `openness.license.analysis.analyse` as the only file of an evidence, so it
+says what it says in an audit, and each distinct text is analysed once (the analysis memo).
+
+Resumable: every outcome is appended to a JSON-lines state file (flushed line by line; a torn
+last line is skipped) with the row's `last_modified`. A rerun reuses the settled outcomes of
+unchanged rows and fetches the rows that changed, failed transiently, were refused without a
+token when one is given now, or were read with another knowledge base. The file is compacted
+at the end (written beside it, then renamed over it). No repo id or file name is ever part of
+a path on disk. A failed download is a status of its own, never "no licence".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+import duckdb
+
+from openness.license.analysis import analyse
+from openness.license.knowledge import knowledge_version
+from openness.sources.download import FileProblem, TooLarge, get, within
+from openness.sources.evidence import Evidence, TextFile, hub_repo_id
+from openness.sources.files import MAX_TEXT_BYTES, decode_text
+from openness.sources.paths import hub_endpoint
+
+READ, NOT_FOUND, TOO_LARGE = "read", "not-found", "too-large"
+RATE_LIMITED, NO_FILE = "rate-limited", "no-licence-file"
+WINDOW = 300.0  # the Hub's rate-limit window (s): the longest pause a 429 without Retry-After gets
+MAX_PAUSE = 2 * WINDOW  # a longer Retry-After is capped (the row then counts as rate-limited)
+LIMITED_TRIES = 6  # 429s per row before it is left 'rate-limited' for a rerun
+FAILED_TRIES = 3  # other transient failures per row (5xx, cut connection, timeout)
+BACKOFF = (1.0, 2.0)
+MAX_UNREACHABLE = 16  # consecutive connection failures that stop the pass
+MAX_PATH = 512
+MAX_LISTED = 64  # licence-like names looked at per row
+MAX_STATUS = 160
+MEMO_ENTRIES = 100_000
+_MAIN_STEMS = ("license", "licence", "copying")
+_STATE_COLUMNS = {
+    "id": "VARCHAR", "last_modified": "VARCHAR", "path": "VARCHAR", "status": "VARCHAR",
+    "licence": "VARCHAR", "kinds": "VARCHAR[]", "transient": "BOOLEAN", "refused": "BOOLEAN",
+    "knowledge": "VARCHAR", "run": "VARCHAR", "seq": "BIGINT",
+}  # fmt: skip
+_TEXT_COLUMNS = {"file_licence": "VARCHAR", "file_clause_kinds": "VARCHAR[]",
+                 "text_status": "VARCHAR"}  # fmt: skip
+
+
+@dataclass
+class TextOptions:
+    """`state`: the resume file. `endpoint`: the Hub the files are read from. `token`: whether
+    requests carry one (`get` attaches huggingface_hub's own, HF_TOKEN, and only to the
+    endpoint's origin); rows refused (401/403) without one are asked again when it is set.
+    `max_rows`: at most this many rows fetched in this run (most downloaded first)."""
+
+    state: Path
+    endpoint: str
+    token: str | None
+    jobs: int = 8
+    timeout: float = 30.0
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one row's file. `transient`: worth asking again on a rerun."""
+
+    status: str
+    licence: str | None = None
+    kinds: tuple[str, ...] | None = None
+    transient: bool = False
+    refused: bool = False
+
+
+class Throttle:
+    """One pause shared by every worker: a 429 stops them all until the Hub allows again."""
+
+    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._until = 0.0
+        self._strikes = 0
+        self.pauses: list[float] = []  # each pause taken, in seconds
+
+    def ready(self) -> None:
+        """Return once no pause is in force."""
+        while True:
+            with self._lock:
+                delay = self._until - self._clock()
+            if delay <= 0:
+                return
+            self._sleep(delay)
+
+    def limited(self, retry_after: float | None) -> None:
+        """A 429: pause for Retry-After + 1 s, else for 2, 4, 8... s (up to WINDOW)."""
+        with self._lock:
+            now = self._clock()
+            if now < self._until:
+                return  # asked before the pause began: it already covers this answer
+            self._strikes += 1
+            if retry_after is None or not math.isfinite(retry_after):
+                pause = min(WINDOW, 2.0**self._strikes)
+            else:
+                pause = min(MAX_PAUSE, max(0.0, retry_after) + 1.0)
+            self._until = now + pause
+            self.pauses.append(pause)
+
+    def passed(self) -> None:
+        with self._lock:
+            self._strikes = 0
+
+
+def main_file(paths: list[Any]) -> str | None:
+    """The file whose text is read: LICENSE/LICENCE/COPYING first, shallowest, shortest."""
+    usable = [path for path in paths[:MAX_LISTED] if isinstance(path, str) and safe_path(path)]
+    if not usable:
+        return None
+    return min(usable, key=lambda path: (not _is_main(path), path.count("/"), len(path), path))
+
+
+def safe_path(path: str) -> bool:
+    """A repo-relative file name that can be put in a URL as it is meant."""
+    return (
+        0 < len(path) <= MAX_PATH
+        and "\\" not in path
+        and not any(ord(char) < 32 or ord(char) == 0x7F for char in path)
+        and all(part not in ("", ".", "..") for part in path.split("/"))
+    )
+
+
+def _is_main(path: str) -> bool:
+    return PurePosixPath(path).name.lower().startswith(_MAIN_STEMS)
+
+
+def _status(text: str) -> str:
+    """A status line from text that may quote a server: printable, one line, bounded."""
+    clean = "".join(char if char.isprintable() else " " for char in text)
+    return clean[:MAX_STATUS]
+
+
+class _Analyser:
+    """The licence a text is and its clause kinds, as `analyse` finds them, once per text."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: dict[tuple[str, bool], Outcome] = {}
+
+    def __call__(self, repo_id: str, path: str, data: bytes) -> Outcome:
+        text, problem = decode_text(data)
+        if text is None:
+            return Outcome(_status(f"error: {problem}"))
+        key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), _is_main(path))
+        with self._lock:  # analysis is CPU-bound: one at a time, each distinct text once
+            known = self._known.get(key)
+            if known is not None:
+                return known
+            evidence = Evidence(
+                repo_id=repo_id, source="hub", retrieved_at=datetime.now(timezone.utc),
+                texts=[TextFile(path=path, text=text)],
+            )  # fmt: skip
+            analysis = analyse(evidence)
+            if analysis.unknown_because:
+                return Outcome(_status(f"error: {analysis.unknown_because}"), transient=True)
+            kinds = tuple(sorted({clause.kind for clause in analysis.clauses}))
+            found = Outcome(READ, analysis.conclusion.id if analysis.conclusion else None, kinds)
+            if len(self._known) < MEMO_ENTRIES:
+                self._known[key] = found
+            return found
+
+
+class _Fetcher:
+    """One row's file through the capped GET, with the shared throttle and a few retries."""
+
+    def __init__(
+        self, options: TextOptions, throttle: Throttle, sleep: Callable[[float], None]
+    ) -> None:
+        self.options, self.throttle, self.sleep = options, throttle, sleep
+        self.endpoint = options.endpoint.rstrip("/")
+        self.analyser = _Analyser()
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+        self._unreachable = 0
+        self.requests = 0
+
+    def __call__(self, repo_id: str, paths: list[Any]) -> Outcome:
+        path = main_file(paths)
+        if hub_repo_id(repo_id) != repo_id:
+            return Outcome("error: not a Hub repo id")
+        if path is None:
+            return Outcome("error: no licence file name that can be asked for safely")
+        url = f"{self.endpoint}/{repo_id}/resolve/main/{quote(path)}"
+        limited = failed = 0
+        while True:
+            self.throttle.ready()
+            try:
+                data = self._get(url)
+            except TooLarge:
+                return Outcome(TOO_LARGE)
+            except FileProblem as problem:
+                if problem.status == 429:
+                    limited += 1
+                    if limited >= LIMITED_TRIES:
+                        return Outcome(RATE_LIMITED, transient=True)
+                    self.throttle.limited(problem.retry_after)
+                    continue
+                if not problem.retry:
+                    return self._refused(problem)
+                failed += 1
+                if failed >= FAILED_TRIES:
+                    return Outcome(_status(f"error: {problem.reason}"), transient=True)
+            except TimeoutError:
+                failed += 1
+                if failed >= FAILED_TRIES:
+                    reason = f"error: no answer within {self.options.timeout:g} s"
+                    return Outcome(reason, transient=True)
+            except Exception as error:  # no connection at all, offline mode...
+                if self._unreachable_again():
+                    self.stop.set()
+                return Outcome(
+                    f"error: the Hub could not be reached ({type(error).__name__})", transient=True
+                )
+            else:
+                self.throttle.passed()
+                with self._lock:
+                    self._unreachable = 0
+                try:
+                    return self.analyser(repo_id, path, data)
+                except Exception as error:  # contained per row: its terms stay unknown
+                    return Outcome(f"error: not analysed ({type(error).__name__})", transient=True)
+            self.sleep(BACKOFF[min(failed, len(BACKOFF)) - 1])
+
+    def _get(self, url: str) -> bytes:
+        with self._lock:
+            self.requests += 1
+        timeout = max(0.1, self.options.timeout)
+        deadline = time.monotonic() + timeout
+        return within(timeout, lambda: get(url, deadline, MAX_TEXT_BYTES)).data
+
+    def _refused(self, problem: FileProblem) -> Outcome:
+        if problem.status == 404 or problem.code in ("RepoNotFound", "EntryNotFound"):
+            return Outcome(NOT_FOUND)  # an anonymous ask for a gone or private repo gets 401
+        if problem.status in (401, 403):
+            refused = self.options.token is None
+            return Outcome(f"error: refused (HTTP {problem.status}, gated?)", refused=refused)
+        return Outcome(_status(f"error: {problem.reason}"))
+
+    def _unreachable_again(self) -> bool:
+        with self._lock:
+            self._unreachable += 1
+            return self._unreachable >= MAX_UNREACHABLE
+
+
+class _State:
+    """The append-only outcome log of one run (one JSON object a line, flushed each line)."""
+
+    SYNC_EVERY = 64
+
+    def __init__(self, path: Path, run: str, knowledge: str, first_seq: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = path.open("ab")
+        self._lock = threading.Lock()
+        self._run, self._knowledge, self._seq = run, knowledge, first_seq
+        self._unsynced = self.written = 0
+        if self._handle.tell() > 0:
+            with path.open("rb") as reader:
+                reader.seek(-1, os.SEEK_END)
+                torn = reader.read(1) != b"\n"
+            if torn:  # a run killed mid-line: the torn line stays unreadable on its own
+                self._handle.write(b"\n")
+
+    def write(self, repo_id: str, changed: str | None, path: str | None, got: Outcome) -> None:
+        with self._lock:
+            self._seq += 1
+            self.written += 1
+            record = {
+                "id": repo_id, "last_modified": changed, "path": path,
+                "status": got.status, "licence": got.licence,
+                "kinds": None if got.kinds is None else list(got.kinds),
+                "transient": got.transient, "refused": got.refused,
+                "knowledge": self._knowledge, "run": self._run, "seq": self._seq,
+            }  # fmt: skip
+            self._handle.write(json.dumps(record, ensure_ascii=True).encode() + b"\n")
+            self._handle.flush()  # in the OS's hands: a killed process loses nothing
+            self._unsynced += 1
+            if self._unsynced >= self.SYNC_EVERY:
+                os.fsync(self._handle.fileno())
+                self._unsynced = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+
+
+def _load_state(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The latest outcome per repo id as the temporary table text_state; returns the last seq."""
+    source = "SELECT * FROM text_state_empty"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE text_state_empty AS SELECT "
+        + ", ".join(f"NULL::{kind} AS {name}" for name, kind in _STATE_COLUMNS.items())
+        + " LIMIT 0"
+    )
+    params: dict[str, object] = {}
+    if path.is_file() and path.stat().st_size > 0:
+        source = (
+            "SELECT * FROM read_json($path, format='newline_delimited', columns=$columns, "
+            "ignore_errors=true) WHERE id IS NOT NULL AND status IS NOT NULL AND seq IS NOT NULL"
+        )
+        params = {"path": str(path), "columns": _STATE_COLUMNS}
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE text_state AS SELECT * FROM ({source}) "
+        "QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1",
+        params,
+    )
+    row = con.execute("SELECT coalesce(max(seq), 0) FROM text_state").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _compact(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Rewrite the state file with one line per repo id (beside it, then renamed over it)."""
+    if not path.is_file():
+        return
+    spare = path.with_name(path.name + ".compacting")
+    con.execute("COPY (SELECT * FROM text_state ORDER BY seq) TO $spare (FORMAT json)",
+                {"spare": str(spare)})  # fmt: skip
+    with spare.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(spare, path)
+
+
+def _reusable(token: bool) -> str:
+    """SQL: the stored outcome `s` still stands for the result row `r`."""
+    refused = " AND NOT coalesce(s.refused, false)" if token else ""
+    return (
+        "(s.last_modified = r.last_modified AND NOT coalesce(s.transient, false)"
+        f"{refused} AND (s.status <> 'read' OR s.knowledge = $knowledge))"
+    )
+
+
+def fill(
+    con: duckdb.DuckDBPyConnection,
+    options: TextOptions,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, int]:
+    """Fill `file_licence`, `file_clause_kinds` and `text_status` of `results`; returns the rows
+    by status ('error' for every 'error: ...'), plus 'fetched' (rows asked of the Hub in this
+    run), 'reused' (stored outcomes of unchanged rows), 'not-fetched' (rows with a licence
+    file and no outcome: beyond max_rows or after the Hub became unreachable) and 'requests'."""
+    hub_endpoint()  # a malformed HF_ENDPOINT is a usage error before any request
+    for name, kind in _TEXT_COLUMNS.items():
+        con.execute(f"ALTER TABLE results ADD COLUMN IF NOT EXISTS {name} {kind}")
+    con.execute("UPDATE results SET file_licence = NULL, file_clause_kinds = NULL, text_status = "
+                "CASE WHEN len(licence_files) = 0 THEN 'no-licence-file' END")  # fmt: skip
+    knowledge, run = knowledge_version(), uuid.uuid4().hex
+    params = {"knowledge": knowledge}
+    last_seq = _load_state(con, options.state)
+    reusable = _reusable(options.token is not None)
+    limit = "" if options.max_rows is None else f"LIMIT {max(0, int(options.max_rows))}"
+    todo = con.execute(
+        "SELECT r.id, r.last_modified, r.licence_files FROM results r "
+        "LEFT JOIN text_state s ON s.id = r.id WHERE len(r.licence_files) > 0 AND r.id IS NOT "
+        f"NULL AND NOT coalesce({reusable}, false) "
+        f"ORDER BY r.downloads DESC NULLS LAST, r.id {limit}",
+        params,
+    )
+    throttle = Throttle(clock, sleep)
+    fetcher = _Fetcher(options, throttle, sleep)
+    state = _State(options.state, run, knowledge, last_seq)
+    try:
+        _fetch_all(todo, fetcher, state, max(1, options.jobs))
+    finally:
+        state.close()
+    _load_state(con, options.state)
+    _compact(con, options.state)
+    con.execute(
+        "UPDATE results AS r SET file_licence = s.licence, file_clause_kinds = s.kinds, "
+        "text_status = s.status FROM text_state s WHERE s.id = r.id "
+        f"AND len(r.licence_files) > 0 AND (s.run = $run OR {reusable})",
+        {**params, "run": run},
+    )
+    return _counts(con, state.written, fetcher.requests)
+
+
+def _fetch_all(
+    todo: duckdb.DuckDBPyConnection, fetcher: _Fetcher, state: _State, jobs: int
+) -> None:
+    """Ask for every listed row, at most `jobs` at a time, a bounded number queued."""
+
+    def one(repo_id: str, last_modified: str | None, paths: list[Any]) -> None:
+        if not fetcher.stop.is_set():  # the Hub became unreachable: the rest is not asked
+            state.write(repo_id, last_modified, main_file(paths), fetcher(repo_id, paths))
+
+    pending: set[Future[None]] = set()
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="openness-texts")
+    try:
+        while not fetcher.stop.is_set() and (batch := todo.fetchmany(256)):
+            for repo_id, last_modified, paths in batch:
+                if fetcher.stop.is_set():
+                    break
+                pending.add(pool.submit(one, repo_id, last_modified, list(paths)))
+                while len(pending) >= 4 * jobs:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+        for future in pending:
+            future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _counts(con: duckdb.DuckDBPyConnection, fetched: int, requests: int) -> dict[str, int]:
+    rows = con.execute(
+        "SELECT CASE WHEN text_status LIKE 'error:%' THEN 'error' "
+        "ELSE coalesce(text_status, 'not-fetched') END AS status, count(*) FROM results "
+        "WHERE text_status IS NOT NULL OR len(licence_files) > 0 GROUP BY ALL"
+    ).fetchall()
+    counts = {str(status): int(count) for status, count in rows}
+    listed = sum(n for status, n in counts.items() if status not in (NO_FILE, "not-fetched"))
+    return {**counts, "fetched": fetched, "reused": max(0, listed - fetched),
+            "requests": requests}  # fmt: skip
