@@ -212,31 +212,13 @@ class _Fetcher:
             self.throttle.ready()
             try:
                 data = self._get(url)
-            except TooLarge:
-                return Outcome(TOO_LARGE)
             except FileProblem as problem:
-                if problem.status == 429:
-                    limited += 1
-                    if limited >= LIMITED_TRIES:
-                        return Outcome(RATE_LIMITED, transient=True)
+                if problem.status == 429 and (limited := limited + 1) < LIMITED_TRIES:
                     self.throttle.limited(problem.retry_after)
                     continue
-                if not problem.retry:
-                    return self._refused(problem)
-                failed += 1
-                if failed >= FAILED_TRIES:
-                    return Outcome(_status(f"error: {problem.reason}"), transient=True)
-            except TimeoutError:
-                failed += 1
-                if failed >= FAILED_TRIES:
-                    reason = f"error: no answer within {self.options.timeout:g} s"
-                    return Outcome(reason, transient=True)
-            except Exception as error:  # no connection at all, offline mode...
-                if self._unreachable_again():
-                    self.stop.set()
-                return Outcome(
-                    f"error: the Hub could not be reached ({type(error).__name__})", transient=True
-                )
+                outcome, again = self._failed(problem)
+            except Exception as error:  # TooLarge, TimeoutError, no connection, offline mode
+                outcome, again = self._failed(error)
             else:
                 self.throttle.passed()
                 with self._lock:
@@ -245,7 +227,35 @@ class _Fetcher:
                     return self.analyser(repo_id, path, data)
                 except Exception as error:  # contained per row: its terms stay unknown
                     return Outcome(f"error: not analysed ({type(error).__name__})", transient=True)
-            self.sleep(BACKOFF[min(failed, len(BACKOFF)) - 1])
+            failed += 1
+            if not again or failed >= FAILED_TRIES:
+                return outcome
+            self.sleep(BACKOFF[failed - 1])
+
+    def _failed(self, error: Exception) -> tuple[Outcome, bool]:
+        """(the row's outcome if this is the last try, whether to try again)."""
+        import httpx2
+
+        if isinstance(error, TooLarge):
+            return Outcome(TOO_LARGE), False
+        if isinstance(error, TimeoutError):
+            late = f"error: no answer within {self.options.timeout:g} s"
+            return Outcome(late, transient=True), True
+        if not isinstance(error, FileProblem):
+            with self._lock:  # consecutive connections refused: the Hub is unreachable
+                self._unreachable += isinstance(error, httpx2.ConnectError)
+                if self._unreachable >= MAX_UNREACHABLE:
+                    self.stop.set()
+            name = type(error).__name__
+            return Outcome(f"error: the Hub could not be reached ({name})", transient=True), False
+        if error.status == 429:
+            return Outcome(RATE_LIMITED, transient=True), False
+        if error.status == 404 or error.code in ("RepoNotFound", "EntryNotFound"):
+            return Outcome(NOT_FOUND), False  # an anonymous ask for a gone repo gets 401
+        if error.status in (401, 403):
+            status = f"error: refused (HTTP {error.status}, gated?)"
+            return Outcome(status, refused=self.options.token is None), False
+        return Outcome(_status(f"error: {error.reason}"), transient=error.retry), error.retry
 
     def _get(self, url: str) -> bytes:
         with self._lock:
@@ -253,19 +263,6 @@ class _Fetcher:
         timeout = max(0.1, self.options.timeout)
         deadline = time.monotonic() + timeout
         return within(timeout, lambda: get(url, deadline, MAX_TEXT_BYTES)).data
-
-    def _refused(self, problem: FileProblem) -> Outcome:
-        if problem.status == 404 or problem.code in ("RepoNotFound", "EntryNotFound"):
-            return Outcome(NOT_FOUND)  # an anonymous ask for a gone or private repo gets 401
-        if problem.status in (401, 403):
-            refused = self.options.token is None
-            return Outcome(f"error: refused (HTTP {problem.status}, gated?)", refused=refused)
-        return Outcome(_status(f"error: {problem.reason}"))
-
-    def _unreachable_again(self) -> bool:
-        with self._lock:
-            self._unreachable += 1
-            return self._unreachable >= MAX_UNREACHABLE
 
 
 class _State:
@@ -279,12 +276,9 @@ class _State:
         self._lock = threading.Lock()
         self._run, self._knowledge, self._seq = run, knowledge, first_seq
         self._unsynced = self.written = 0
-        if self._handle.tell() > 0:
-            with path.open("rb") as reader:
-                reader.seek(-1, os.SEEK_END)
-                torn = reader.read(1) != b"\n"
-            if torn:  # a run killed mid-line: the torn line stays unreadable on its own
-                self._handle.write(b"\n")
+        with path.open("rb") as reader:  # a run killed mid-line: that line stays apart, unread
+            if reader.seek(0, os.SEEK_END) and reader.seek(-1, os.SEEK_END) >= 0:
+                self._handle.write(b"" if reader.read(1) == b"\n" else b"\n")
 
     def write(self, repo_id: str, changed: str | None, path: str | None, got: Outcome) -> None:
         with self._lock:
@@ -313,24 +307,15 @@ class _State:
 
 def _load_state(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """The latest outcome per repo id as the temporary table text_state; returns the last seq."""
-    source = "SELECT * FROM text_state_empty"
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE text_state_empty AS SELECT "
-        + ", ".join(f"NULL::{kind} AS {name}" for name, kind in _STATE_COLUMNS.items())
-        + " LIMIT 0"
-    )
-    params: dict[str, object] = {}
-    if path.is_file() and path.stat().st_size > 0:
-        source = (
-            "SELECT * FROM read_json($path, format='newline_delimited', columns=$columns, "
-            "ignore_errors=true) WHERE id IS NOT NULL AND status IS NOT NULL AND seq IS NOT NULL"
+    columns = ", ".join(f"{name} {kind}" for name, kind in _STATE_COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE text_state ({columns})")
+    if path.is_file() and path.stat().st_size > 0:  # a torn or damaged line reads as NULLs
+        con.execute(
+            "INSERT INTO text_state SELECT * FROM read_json($path, format='newline_delimited', "
+            "columns=$columns, ignore_errors=true) WHERE id IS NOT NULL AND status IS NOT NULL "
+            "AND seq IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1",
+            {"path": str(path), "columns": _STATE_COLUMNS},
         )
-        params = {"path": str(path), "columns": _STATE_COLUMNS}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE text_state AS SELECT * FROM ({source}) "
-        "QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1",
-        params,
-    )
     row = con.execute("SELECT coalesce(max(seq), 0) FROM text_state").fetchone()
     return int(row[0]) if row else 0
 
