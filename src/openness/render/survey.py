@@ -197,6 +197,14 @@ def _weights_note(summary: dict[str, Any]) -> str:
     )
 
 
+def _top_note(summary: dict[str, Any]) -> str:
+    known = ((summary.get("figures") or {}).get("no_licence") or {}).get("of")
+    return (
+        f"Shares are of the {count(known)} models whose declaration is known; licences "
+        "openness resolves are grouped by their id, the others by the value declared."
+    )
+
+
 # Markdown
 
 
@@ -211,11 +219,12 @@ def markdown(summary: dict[str, Any], options: RenderOptions | None = None) -> s
     lines += [f"- **{label}**: {markdown_escape(value)}" for label, value in source_lines(summary)]
     lines += ["", "## Headline figures", ""]
     rows = [
-        [f"{markdown_escape(title)} <br>*of {markdown_escape(among)}*", *_cells(metric)]
+        [f"{markdown_escape(title)} · *of {markdown_escape(among)}*", *_cells(metric)]
         for title, among, metric in figure_rows(summary)
     ]
     lines += _md_table(FIGURE_HEADER, rows)
     lines += ["", markdown_escape(_weights_note(summary)), "", "## Top licences", ""]
+    lines += [markdown_escape(_top_note(summary)), ""]
     licences = _licence_rows(summary, markdown_escape)
     lines += _md_table(LICENCE_HEADER, licences) if licences else ["None declared."]
     lines += ["", "## Child ← parent licence incompatibilities", ""]
@@ -279,7 +288,7 @@ def html(summary: dict[str, Any], options: RenderOptions | None = None) -> str:
     body.append(f'<p class="note">{html_text(_weights_note(summary))}</p>')
     licences = _licence_rows(summary, html_text)
     body.append(
-        "<h2>Top licences</h2>"
+        f'<h2>Top licences</h2><p class="note">{html_text(_top_note(summary))}</p>'
         + (_html_table(LICENCE_HEADER, licences) if licences else "<p>None declared.</p>")
     )
     pairs = _pair_rows(summary, html_text)
@@ -329,23 +338,31 @@ def table(summary: dict[str, Any], options: RenderOptions | None = None) -> str:
     figures = [[f"{title} (of {among})", *_cells(m)] for title, among, m in figure_rows(summary)]
     section("Headline figures", FIGURE_HEADER, figures, keep=0)
     console.print(Words(Text(inert(_weights_note(summary)), style="dim")), crop=False)
-    licences = _licence_rows(summary, inert)
-    section("Top licences", LICENCE_HEADER, licences or [["-", "none declared", *[""] * 5]])
-    pairs = _pair_rows(summary, inert)
-    section(
-        "Child <- parent licence incompatibilities",
-        PAIR_HEADER,
-        pairs or [["none found", *[""] * 5]],
-    )
+    # Stacked below 70 columns, a row is headed by its first cell: the licence, the pair.
+    licences = [[f"{n}. {name}", *rest] for n, name, *rest in _licence_rows(summary, inert)]
+    section("Top licences", LICENCE_HEADER[1:], licences or [["none declared", *[""] * 5]])
+    console.print(Words(Text(inert(_top_note(summary)), style="dim")), crop=False)
+    # Model ids are kept whole: the example goes next to the first cell, in a column that
+    # never wraps (or the table is stacked).
+    pairs = [
+        [f"{child} <- {parent}", example, models, downloads, reason]
+        for child, parent, models, downloads, example, reason in _pair_rows(summary, inert)
+    ]
+    header = ["Child <- parent licence", "Example", "Models", "Downloads", "Reason"]
+    section("Licence incompatibilities", header, pairs or [["none found", *[""] * 4]], keep=2)
     passed = _text_pass(summary)
     if passed is not None:
         line, conflicts = passed
-        found = _conflict_rows(conflicts, inert)
+        found = [
+            [f"{declared} / {file}", example, models, downloads]
+            for declared, file, models, downloads, example in _conflict_rows(conflicts, inert)
+        ]
         console.print()
         console.print(Words(Text("Licence files read (text pass)", style="bold")), crop=False)
         console.print(Words(Text(inert(line))), crop=False)
-        section("Declared licence against the licence file", CONFLICT_HEADER,
-                found or [["no declaration conflicts", *[""] * 4]])  # fmt: skip
+        header = ["Declared / file says", "Example", "Models", "Downloads"]
+        section("Declared licence against the licence file", header,
+                found or [["no declaration conflicts", *[""] * 3]], keep=2)  # fmt: skip
     console.print()
     console.print(Words(Text(inert(_attribution(summary)), style="dim")), crop=False)
     return buffer.getvalue()
