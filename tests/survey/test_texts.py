@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -329,3 +332,50 @@ def test_an_unreachable_hub_stops_the_pass(
     assert counts["not-fetched"] > 100  # not asked once the Hub was found unreachable
     statuses = {row[0] for row in table(con).values()}
     assert statuses == {None, "error: the Hub could not be reached (ConnectError)"}
+
+
+KILLED_RUN = """
+import json, sys
+from pathlib import Path
+import duckdb
+from openness.survey.texts import TextOptions, fill
+endpoint, state, rows = json.loads(sys.argv[1])
+con = duckdb.connect()
+con.execute("CREATE TABLE results (id VARCHAR, downloads BIGINT, last_modified VARCHAR, "
+            "licence_files VARCHAR[])")
+con.executemany("INSERT INTO results VALUES (?, ?, ?, ?)", rows)
+fill(con, TextOptions(state=Path(state), endpoint=endpoint, token=None, jobs=1))
+"""
+
+
+def test_a_killed_run_keeps_what_it_read(
+    hub: HubReplay, hf_env: HfEnv, run: Callable[..., Any], tmp_path: Path
+) -> None:
+    mit = fixtures_hub.license("mit")
+    rows: list[Row] = [(f"acme/m{n}", 10 - n, MONDAY, ["LICENSE"]) for n in range(8)]
+    for row in rows:
+        hub.add(FakeRepo(row[0], files={"LICENSE": mit}))
+    hub.latency = 0.3
+    state = tmp_path / "state" / "texts.jsonl"
+    argument = json.dumps([hf_env.endpoint, str(state), rows])
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, argument])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and child.poll() is None:
+            if state.is_file() and state.read_bytes().count(b"\n") >= 2:
+                break
+            time.sleep(0.02)
+    finally:
+        child.kill()  # SIGKILL: no clean-up of any kind
+        child.wait()
+    kept = [json.loads(line)["id"] for line in state.read_text().splitlines() if line]
+    assert 2 <= len(kept) < len(rows)
+
+    hub.clear()
+    hub.latency = 0.0
+    con = results(rows)
+    counts, _ = run(con)
+    asked = {path.split("/resolve/")[0].lstrip("/") for path in gets(hub)}
+    assert asked == {row[0] for row in rows} - set(kept)
+    assert counts == {"read": 8, "fetched": 8 - len(kept), "reused": len(kept),
+                      "requests": 8 - len(kept)}  # fmt: skip

@@ -94,10 +94,8 @@ class Throttle:
     """One pause shared by every worker: a 429 stops them all until the Hub allows again."""
 
     def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._until = 0.0
-        self._strikes = 0
+        self._clock, self._sleep, self._lock = clock, sleep, threading.Lock()
+        self._until, self._strikes = 0.0, 0
         self.pauses: list[float] = []  # each pause taken, in seconds
 
     def ready(self) -> None:
@@ -152,8 +150,7 @@ def _is_main(path: str) -> bool:
 
 def _status(text: str) -> str:
     """A status line from text that may quote a server: printable, one line, bounded."""
-    clean = "".join(char if char.isprintable() else " " for char in text)
-    return clean[:MAX_STATUS]
+    return "".join(char if char.isprintable() else " " for char in text)[:MAX_STATUS]
 
 
 class _Analyser:
@@ -189,16 +186,11 @@ class _Analyser:
 class _Fetcher:
     """One row's file through the capped GET, with the shared throttle and a few retries."""
 
-    def __init__(
-        self, options: TextOptions, throttle: Throttle, sleep: Callable[[float], None]
-    ) -> None:
+    def __init__(self, options: TextOptions, throttle: Throttle, sleep: Callable[[float], None]):
         self.options, self.throttle, self.sleep = options, throttle, sleep
-        self.endpoint = options.endpoint.rstrip("/")
-        self.analyser = _Analyser()
-        self.stop = threading.Event()
-        self._lock = threading.Lock()
-        self._unreachable = 0
-        self.requests = 0
+        self.endpoint, self.analyser = options.endpoint.rstrip("/"), _Analyser()
+        self.stop, self._lock = threading.Event(), threading.Lock()
+        self._unreachable = self.requests = 0
 
     def __call__(self, repo_id: str, paths: list[Any]) -> Outcome:
         path = main_file(paths)
@@ -272,8 +264,7 @@ class _State:
 
     def __init__(self, path: Path, run: str, knowledge: str, first_seq: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = path.open("ab")
-        self._lock = threading.Lock()
+        self._handle, self._lock = path.open("ab"), threading.Lock()
         self._run, self._knowledge, self._seq = run, knowledge, first_seq
         self._unsynced = self.written = 0
         with path.open("rb") as reader:  # a run killed mid-line: that line stays apart, unread
@@ -376,15 +367,18 @@ def fill(
         _fetch_all(todo, fetcher, state, max(1, options.jobs))
     finally:
         state.close()
-    _load_state(con, options.state)
-    _compact(con, options.state)
+    if state.written:  # this run's outcomes join the stored ones, one line per repo id
+        _load_state(con, options.state)
+        _compact(con, options.state)
     con.execute(
         "UPDATE results AS r SET file_licence = s.licence, file_clause_kinds = s.kinds, "
         "text_status = s.status FROM text_state s WHERE s.id = r.id "
         f"AND len(r.licence_files) > 0 AND (s.run = $run OR {reusable})",
         {**params, "run": run},
     )
-    return _counts(con, state.written, fetcher.requests)
+    counts = _counts(con, state.written, fetcher.requests)
+    con.execute("DROP TABLE text_state")
+    return counts
 
 
 def _fetch_all(
