@@ -379,3 +379,23 @@ def test_a_killed_run_keeps_what_it_read(
     assert asked == {row[0] for row in rows} - set(kept)
     assert counts == {"read": 8, "fetched": 8 - len(kept), "reused": len(kept),
                       "requests": 8 - len(kept)}  # fmt: skip
+
+
+def test_texts_read_with_another_knowledge_base_are_read_again(
+    hub: HubReplay, run: Callable[..., Any], tmp_path: Path
+) -> None:
+    mit = fixtures_hub.license("mit")
+    hub.add(FakeRepo("acme/read", files={"LICENSE": mit}))
+    rows: list[Row] = [("acme/read", 1, MONDAY, ["LICENSE"]), ("acme/gone", 1, MONDAY, ["LICENSE"])]
+    run(results(rows))
+    state = tmp_path / "state" / "texts.jsonl"
+    older = [{**json.loads(line), "knowledge": "an older knowledge base"}
+             for line in state.read_text().splitlines()]  # fmt: skip
+    state.write_text("".join(json.dumps(line) + "\n" for line in older))
+
+    hub.clear()
+    con = results(rows)
+    counts, _ = run(con)
+    assert gets(hub) == ["/acme/read/resolve/main/LICENSE"]  # a 404 does not depend on it
+    assert table(con)["acme/read"] == ("read", "mit", [])
+    assert counts["reused"] == 1 and counts["not-found"] == 1
