@@ -13,7 +13,7 @@ from openness.cli.common import say
 from openness.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, OpennessError
 
 # the order `--help` lists
-COMMANDS = ("audit", "compare", "check", "tree", "scan", "mof", "licenses", "snapshot")
+COMMANDS = ("audit", "compare", "check", "tree", "scan", "mof", "licenses", "snapshot", "survey")
 for _command in COMMANDS:
     import_module(f"openness.cli.{_command}")  # each module registers its command
 
