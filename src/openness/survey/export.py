@@ -225,8 +225,8 @@ def _as_json(name: str, kind: str) -> str | None:
     column = _column(name)
     if kind in _TEXT:
         return f"CAST({column} AS VARCHAR)"
-    if kind == "BLOB":
-        return f"TRY(decode({column}))"
+    if kind == "BLOB":  # not UTF-8: a value that is no JSON, so it reads as invalid
+        return f"CASE WHEN {column} IS NOT NULL THEN coalesce(TRY(decode({column})), '<?>') END"
     if kind.startswith(("STRUCT", "MAP")) or kind.endswith("]"):
         return f"CAST(to_json({column}) AS VARCHAR)"
     return None

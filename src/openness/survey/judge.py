@@ -120,16 +120,19 @@ def analyse_key(key: dict[str, Any]) -> tuple[dict[str, Any], LicenseAnalysis | 
     fields = {"license": key.get("l"), "license_name": key.get("n"), "license_link": key.get("k")}
     card = {name: value for name, value in fields.items() if value is not None}
     analysis, source = None, None
-    if state == "ok" and "license" in card:
+    said = state == "ok" and "license" in card  # the card decides, as in an audit
+    if said:
         analysis, source = analyse(_evidence(card, signals)), "card"
         if analysis.report.declared is None:  # not a licence name (a number, a mapping)
             analysis, source = None, None
-    if analysis is None and tags:
+    if not said and tags:
         analysis = analyse(_evidence({"license": tags[0] if len(tags) == 1 else tags}, signals))
         source = "tag" if analysis.report.declared is not None else None
         analysis = analysis if source else None
     if analysis is None:
-        known = state in ("ok", "absent") or tags is not None
+        # no licence is known only from a card read whole, or from tags when there is no card
+        # column (a card too large or malformed may declare what its tags do not show)
+        known = state in ("ok", "absent") or (state is None and tags is not None)
         return {"declared_state": "none" if known else "unknown"}, None
     declared = analysis.report.declared or ""
     row: dict[str, Any] = {"declared": declared, "declared_from": source}
