@@ -153,10 +153,23 @@ def check_date(value: str) -> str:
 
 
 def results_format(path: Path) -> str:
-    """parquet or csv, from the file's suffix; a usage error for anything else."""
+    """parquet or csv, from the file's suffix; a usage error for anything else, or when the
+    path could not be written (asked before a survey, so a wrong path costs none)."""
     kind = RESULT_FORMATS.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"--results {path}: the file must end in .parquet or .csv")
+    try:
+        target = path.resolve()
+        regular = not target.exists() or target.is_file()
+        folder = target.parent.is_dir()
+    except (OSError, RuntimeError) as error:
+        raise UsageError(
+            f"cannot write {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    if not regular:
+        raise UsageError(f"cannot write {path}: not a regular file")
+    if not folder:
+        raise UsageError(f"cannot write {path}: no such folder")
     return kind
 
 
