@@ -214,3 +214,20 @@ def test_a_listing_that_cannot_be_obtained_exits_3(
     assert result.exit_code == 3
     assert "Hub listing" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not never.exists()
+
+
+@pytest.mark.usefixtures("hf_env")
+def test_the_text_pass_reads_the_listed_licence_files(
+    hub: HubReplay, cli: Any, tmp_path: Path
+) -> None:
+    import duckdb
+
+    _acme(hub)
+    results, state = tmp_path / "results.parquet", tmp_path / "texts.jsonl"
+    args = ("--author", "acme", "--fetch-texts", "--state", str(state), "--results", str(results))
+    summary = survey_json(cli, *args)
+    assert summary["text_pass"] is not None and state.exists()
+    query = f"SELECT id, file_licence, text_status FROM '{results}' ORDER BY id"
+    rows = {row[0]: row[1:] for row in duckdb.connect().execute(query).fetchall()}
+    assert rows["acme/one"] == ("mit", "read")
+    assert rows["acme/three"][1] == "no-licence-file"
