@@ -4,6 +4,7 @@ hostile download counts, incompatible, compatible and unknown lineage edges."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -418,3 +419,101 @@ def test_text_pass_conflicts() -> None:
     expected.sort(key=lambda c: (-c["count"], -c["downloads"], c["declared"], c["file_licence"]))
     assert passed["conflicts"] == expected
     assert [c["declared"] for c in expected] == ["llama3", "cc-by-nc-4.0", "openrail"]
+
+
+# --- end to end: `openness survey` on a Parquet export --------------------------------------
+
+# What openness's knowledge says of the licences declared below (OSI-approved, restricts use,
+# permissive), and of the child <- parent pairs between different publishers.
+LICENCE_FACTS = {
+    "mit": (True, False, True),
+    "apache-2.0": (True, False, True),
+    "llama3": (False, True, False),
+    "cc-by-nc-4.0": (False, True, False),
+}
+PAIR_FACTS = {("apache-2.0", "llama3"): "incompatible", ("mit", "mit"): "compatible"}
+EXPORT = [
+    {"id": "a/mit", "cardData": {"license": "mit"}, "downloads": 100,
+     "siblings": ["README.md", "model.safetensors"], "tags": []},
+    {"id": "b/apache", "cardData": {"license": "apache-2.0", "base_model": "meta/llama"},
+     "downloads": 50, "siblings": ["LICENSE"], "tags": []},
+    {"id": "meta/llama", "cardData": {"license": "llama3"}, "downloads": 1000,
+     "siblings": ["LICENSE", "USE_POLICY.md"], "tags": []},
+    {"id": "c/none", "cardData": {}, "downloads": 7, "siblings": ["README.md"], "tags": []},
+    {"id": "c/none-no-files", "cardData": None, "downloads": None, "siblings": None,
+     "tags": []},
+    {"id": "c/tag-apache", "cardData": None, "downloads": 20, "siblings": ["LICENSE.txt"],
+     "tags": ["license:apache-2.0"]},
+    {"id": "c/other", "cardData": {"license": "other"}, "downloads": 5, "siblings": [],
+     "tags": []},
+    {"id": "c/weird", "cardData": {"license": "my-weird-licence"}, "downloads": 3,
+     "siblings": [], "tags": []},
+    {"id": "c/nc", "cardData": {"license": "cc-by-nc-4.0"}, "downloads": 40,
+     "siblings": ["LICENSE"], "tags": []},
+    {"id": "d/mit-child", "cardData": {"license": "mit", "base_model": "a/mit"},
+     "downloads": 30, "siblings": [], "tags": []},
+    {"id": "d/orphan", "cardData": {"license": "apache-2.0", "base_model": "ghost/gone"},
+     "downloads": 10, "siblings": None, "tags": []},
+    {"id": "d/two-parents", "cardData": {"license": "apache-2.0",
+                                         "base_model": ["meta/llama", "ghost/gone"]},
+     "downloads": 900, "siblings": ["model.bin"], "tags": []},
+    {"id": "e/llama-child", "cardData": {"license": "apache-2.0", "base_model": "meta/llama"},
+     "downloads": 70, "siblings": ["LICENSE.md"], "tags": []},
+]  # fmt: skip
+LICENCE_LIKE = ("LICENSE", "LICENCE", "COPYING", "USE_POLICY")
+
+
+def _declared(export_row: dict[str, Any]) -> str | None:
+    card = export_row["cardData"] or {}
+    if card.get("license"):
+        return str(card["license"])
+    tags = [t[len("license:") :] for t in export_row["tags"] if t.startswith("license:")]
+    return tags[0] if tags else None
+
+
+def contract_row(export_row: dict[str, Any]) -> dict[str, Any]:
+    """What the results table should say of an export row, worked out here from the row."""
+    declared = _declared(export_row)
+    facts = LICENCE_FACTS.get(declared or "")
+    state = ("none" if declared is None else "other" if declared == "other"
+             else "known" if facts else "unrecognised")  # fmt: skip
+    osi, restricting, permissive = facts or (None, None, None)
+    files = export_row["siblings"]
+    has_file = None if files is None else any(f.upper().startswith(LICENCE_LIKE) for f in files)
+    base = (export_row["cardData"] or {}).get("base_model") or []
+    base = [base] if isinstance(base, str) else base
+    ids = {r["id"]: _declared(r) for r in EXPORT}
+    verdicts = [
+        PAIR_FACTS[declared, ids[parent]] if parent in ids else "unknown" for parent in base
+    ]
+    parents = next((v for v in ("incompatible", "unknown", "compatible") if v in verdicts), None)
+    return {
+        "id": export_row["id"], "downloads": export_row["downloads"],
+        "declared_state": state, "osi_approved": osi, "use_restricting": restricting,
+        "permissive": permissive, "licence": declared if facts else None,
+        "licence_file": has_file, "base_models": base, "parents": parents,
+    }  # fmt: skip
+
+
+def test_survey_command_figures_match_the_export(cli: Any, export_file: Callable[..., Any]) -> None:
+    result = cli("survey", str(export_file(EXPORT)), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    rows = [contract_row(r) for r in EXPORT]
+    assert summary["source"]["rows"] == len(EXPORT)
+    for name, decide in DECISIONS.items():
+        assert summary["figures"][name] == expected_metric(rows, decide, True), name
+    no_licence = summary["figures"]["no_licence"]  # c/none weighs 7, c/none-no-files nothing
+    assert (no_licence["count"], no_licence["of"], no_licence["downloads"]) == (2, 13, 7)
+    incompatible = summary["figures"]["incompatible_with_parent"]
+    assert (incompatible["count"], incompatible["of"], incompatible["unknown"]) == (3, 4, 1)
+    # apache-2.0 has 5 rows (one declared by tag), then mit 2 and llama3, cc-by-nc-4.0 ...
+    top = [(e["licence"], e["count"]) for e in summary["top_licences"]]
+    assert top[:2] == [("apache-2.0", 5), ("mit", 2)]
+    assert ("my-weird-licence", 1) in top and ("other", 1) in top
+    pairs = summary["incompatible_pairs"]
+    assert [(p["child_licence"], p["parent_licence"], p["count"], p["downloads"],
+             p["example_child"], p["example_parent"]) for p in pairs] == [
+        ("apache-2.0", "llama3", 3, 50 + 900 + 70, "d/two-parents", "meta/llama"),
+    ]  # fmt: skip
+    assert summary["text_pass"] is None
