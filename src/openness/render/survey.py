@@ -50,7 +50,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "with_base_model": ("With a base model", "models whose base models are known"),
     "incompatible_with_parent": (
         "Licence incompatible with a parent's",
-        "models with a base model whose edges are all judged",
+        "models with a base model whose lineage is decided",
     ),
 }
 INPUTS_SHOWN = 10
