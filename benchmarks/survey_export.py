@@ -991,7 +991,8 @@ def _projection(card_encoding: str, siblings: str) -> dict[str, str]:
     if card_encoding == "json":
         fragments = [
             "CASE WHEN card_license IS NOT NULL THEN '\"license\":' || CASE WHEN list_form "
-            "THEN to_json([card_license, 'mit']) ELSE to_json(card_license) END END",
+            "THEN to_json([card_license, CASE WHEN card_license = 'mit' THEN 'apache-2.0' "
+            "ELSE 'mit' END]) ELSE to_json(card_license) END END",
             "CASE WHEN card_license IS NOT NULL AND license_name IS NOT NULL "
             "THEN '\"license_name\":' || to_json(license_name) END",
             "CASE WHEN card_license IS NOT NULL AND license_link IS NOT NULL "
