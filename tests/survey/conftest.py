@@ -101,7 +101,8 @@ class Surveyed:
 
 @pytest.fixture
 def surveyed() -> Callable[..., Surveyed]:
-    """`surveyed(*paths)`: the `results` and `edges` of a survey of these exports."""
+    """`surveyed(*paths)`: the `results` and `edges` of a survey of these exports; the
+    connection also keeps `scanned`, a copy of the export's `scan` table before judging."""
 
     def run(*paths: Path) -> Surveyed:
         from openness.survey import export, judge
@@ -109,6 +110,7 @@ def surveyed() -> Callable[..., Surveyed]:
         con = export.connect()
         read = export.read(con, [str(path) for path in paths], None, judge.signal_values(),
                            judge.library_names())  # fmt: skip
+        con.execute("CREATE TEMP TABLE scanned AS SELECT * FROM scan")
         judge.fill(con)
         results = {row["id"]: row for row in rows_of(con, "results")}
         return Surveyed(con, results, rows_of(con, "edges"), read)

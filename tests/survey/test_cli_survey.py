@@ -98,6 +98,7 @@ def test_every_format_names_the_source_and_its_licence(
         (("{folder}/*.parquet",), "no file matches"),
         (("{folder}",), "not a file"),
         (("{corrupt}",), "not a readable Parquet file"),
+        (("{no_id}",), "no id column"),
         (("{export}", "--format", "xml"), "is not a format"),
         (("{export}", "--results", "{folder}/out.txt"), ".parquet or .csv"),
         (("{export}", "--source-date", "yesterday"), "not a date"),
@@ -117,7 +118,8 @@ def test_bad_input_is_one_line_and_exit_2(
     folder.mkdir()
     (folder / "dir.csv").mkdir()
     names = {"missing": tmp_path / "missing.parquet", "folder": folder, "corrupt": corrupt,
-             "export": export_file(ROWS)}  # fmt: skip
+             "export": export_file(ROWS),
+             "no_id": export_file([{"cardData": {}}], name="no-id.parquet")}  # fmt: skip
     code, stdout, stderr = run_cli(["survey", *(arg.format(**names) for arg in args)], False)
     text = stderr.decode()
     assert code == 2 and stdout == ""

@@ -154,7 +154,7 @@ def test_hostile_rows_are_capped_and_kept_as_data(
     assert results["h/many-tags"]["licence"] == "mit"
     # more files than the audit lists: the list is incomplete, so absent weights are unknown
     assert results["h/many-files"]["licence_file"] is False
-    weights = "SELECT weights FROM judged WHERE id = 'h/many-files'"
+    weights = "SELECT weights FROM scanned WHERE id = 'h/many-files'"
     assert done.con.execute(weights).fetchone() == (None,)
     long_id = next(name for name in results if name.startswith("h/long-"))
     assert len(long_id) == 256
@@ -222,7 +222,7 @@ def test_file_facts_in_sql_are_the_audits(
     from openness.survey.export import LICENCE_FILE
 
     done = surveyed(export_file([{"id": "f/m", "siblings": [path]}]))
-    row = done.con.execute("SELECT weights, deploy, training FROM judged").fetchone()
+    row = done.con.execute("SELECT weights, deploy, training FROM scanned").fetchone()
     evidence = Evidence(repo_id="f/m", source="hub", retrieved_at="2025-01-01T00:00:00Z",
                         files=[RepoFile(path=path)], files_complete=True)  # fmt: skip
     weights = facts._weights(evidence).value

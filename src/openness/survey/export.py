@@ -15,9 +15,13 @@ written, NULL when unknown), files_known, licence_candidates, weights, deploy, t
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import glob
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +35,7 @@ COLUMNS = ("id", "createdAt", "lastModified", "cardData", "tags", "downloads", "
            "likes", "library_name", "pipeline_tag", "baseModels", "siblings", "config",
            "safetensors", "gguf")  # fmt: skip
 CARD_CAP = 64 * 1024  # bytes of cardData JSON; larger is unknown
+MEMORY_MIB = 3 * 1024  # DuckDB's memory limit; the process stays under 4 GiB on 3M rows
 MAX_ID = 256
 MAX_TAGS = 2_000  # openness.sources.evidence.MAX_CARD_ITEMS
 MAX_TAG = 200
@@ -57,10 +62,17 @@ def duckdb_module() -> Any:
     return duckdb
 
 
-def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection bounded in memory (it spills to a temporary folder)."""
+def connect(memory_mib: int = MEMORY_MIB, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection bounded in memory (at most half the machine's): beyond
+    that it spills to a temporary folder of its own, removed when the process exits."""
     con: duckdb.DuckDBPyConnection = duckdb_module().connect(":memory:")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        memory_mib = min(memory_mib, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+                         // 2 // 2**20)  # fmt: skip
+    spill = tempfile.mkdtemp(prefix="openness-survey-")
+    atexit.register(shutil.rmtree, spill, True)
+    con.execute(f"SET memory_limit = '{max(memory_mib, 256)}MB'")
+    con.execute(f"SET temp_directory = {quote(spill)}")
     con.execute("SET preserve_insertion_order = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
@@ -161,6 +173,8 @@ def read(
     missing: set[str] = set()
     for relation, shown in relations:
         types = _describe(con, relation, shown)
+        if "id" not in types:
+            raise UsageError(f"cannot read {shown}: no id column (not an export of Hub models)")
         select, lacking = scan_select(relation, types, signals or [], libraries or [])
         missing |= lacking
         try:

@@ -39,6 +39,8 @@ CHILD = "{child-org}/{child-name}"
 PARENT_SAME, PARENT_OTHER = "{child-org}/{parent-name}", "{parent-org}/{parent-name}"
 NOT_IN_EXPORT = "it is not in the export"
 LINEAGE_NOT_TRACED = "its base models are not traced from metadata"
+_WORK_TABLES = ("judged", "decls", "bases", "base_fix", "lookup", "edge_rows", "compat",
+                "parents", "g7")  # fmt: skip
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DECLARATION_COLUMNS = {
     "decl_key": "VARCHAR", "decl_id": "BIGINT", "declared": "VARCHAR", "declared_from": "VARCHAR",
@@ -76,13 +78,15 @@ def fill(con: duckdb.DuckDBPyConnection) -> Judged:
     """`results` and `edges` from `scan` (see the survey contract)."""
     judged = Judged()
     analyses = _declarations(con, judged)
-    con.execute("CREATE OR REPLACE TEMP TABLE judged AS "
-                "SELECT s.*, d.decl_id FROM scan s JOIN decls d USING (decl_key)")  # fmt: skip
+    con.execute("CREATE OR REPLACE TEMP TABLE judged AS SELECT s.* EXCLUDE (decl_key), "
+                "d.decl_id FROM scan s JOIN decls d USING (decl_key)")  # fmt: skip
     con.execute("DROP TABLE scan")
     _base_models(con)
     _edges(con, analyses, judged)
     _g7(con)
     _results(con)
+    for table in _WORK_TABLES:  # only `results` and `edges` are kept
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return judged
 
 

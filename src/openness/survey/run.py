@@ -49,7 +49,7 @@ class SurveyOptions:
     source_name: str | None = None
     source_date: str | None = None
     source_licence: str | None = None
-    memory_limit: str = "3GB"
+    memory_mib: int = export.MEMORY_MIB
 
 
 @dataclass
@@ -68,7 +68,7 @@ def run(options: SurveyOptions, notice: Callable[[str], None] = lambda _: None) 
     cannot be obtained."""
     if not options.sources and not options.author and not options.search:
         raise UsageError("nothing to survey (give SOURCE files, --author or --search)")
-    con = export.connect(options.memory_limit)
+    con = export.connect(options.memory_mib)
     seconds: dict[str, float] = {}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="openness-survey-") as folder:
