@@ -99,6 +99,7 @@ def test_every_format_names_the_source_and_its_licence(
         (("{folder}",), "not a file"),
         (("{corrupt}",), "not a readable Parquet file"),
         (("{no_id}",), "no id column"),
+        (("{export}", "--limit", "3"), "--limit bounds a live listing"),
         (("{export}", "--format", "xml"), "is not a format"),
         (("{export}", "--results", "{folder}/out.txt"), ".parquet or .csv"),
         (("{export}", "--source-date", "yesterday"), "not a date"),

@@ -68,6 +68,8 @@ def run(options: SurveyOptions, notice: Callable[[str], None] = lambda _: None) 
     cannot be obtained."""
     if not options.sources and not options.author and not options.search:
         raise UsageError("nothing to survey (give SOURCE files, --author or --search)")
+    if options.limit and not (options.author or options.search):
+        raise UsageError("--limit bounds a live listing: give --author or --search with it")
     con = export.connect(options.memory_mib)
     seconds: dict[str, float] = {}
     started = time.monotonic()
