@@ -1160,7 +1160,7 @@ def describe(path: Path) -> dict[str, Any]:
             row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         }
         if "cardData" not in types or "tags" not in types:
-            return {"rows": con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]}
+            return {"rows": con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]}
         if types["cardData"].startswith("STRUCT"):
             card_licence = "cardData.license"
         else:
@@ -1204,11 +1204,11 @@ def describe(path: Path) -> dict[str, Any]:
                 max(n_files), avg(n_files)
             FROM d
             """
-        ).fetchone()
+        ).fetchall()[0]
         inside = con.execute(
             "SELECT avg((p IN (SELECT id FROM d))::INT), count(*) FROM "
             "(SELECT unnest(parents) AS p FROM d)"
-        ).fetchone()
+        ).fetchall()[0]
         top = con.execute(
             "SELECT declared, count(*) / (SELECT count(*) FROM d WHERE declared IS NOT NULL) "
             "FROM d WHERE declared IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12"
