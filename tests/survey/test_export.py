@@ -94,6 +94,13 @@ def test_json_string_and_struct_card_data_read_alike(
         ("VARCHAR", {"models": [{"id": "meta/base"}, {"id": "google/gemma-2b"}],
                      "relation": "finetune"}),
         ("VARCHAR", ["meta/base", "google/gemma-2b"]),
+        ("STRUCT(relation VARCHAR, models STRUCT(id VARCHAR)[])[]",
+         [{"relation": "merge", "models": [{"id": "meta/base"}]},
+          {"relation": "merge", "models": [{"id": "google/gemma-2b"}]}]),
+        ("VARCHAR", [{"relation": "merge", "models": [{"id": "meta/base"}]},
+                     {"relation": "merge", "models": [{"id": "google/gemma-2b"}]}]),
+        ("STRUCT(id VARCHAR, relation VARCHAR)[]",
+         [{"id": "meta/base"}, {"id": "google/gemma-2b"}]),
     ],
 )  # fmt: skip
 def test_base_models_in_every_shape(

@@ -246,15 +246,34 @@ def _as_json(name: str, kind: str) -> str | None:
     return None
 
 
+def _fields(kind: str) -> dict[str, str]:
+    """The top-level fields of a STRUCT type (`STRUCT(a VARCHAR, b STRUCT(c INT)[])`)."""
+    if not (kind.startswith("STRUCT(") and kind.endswith(")")):
+        return {}
+    parts, depth, current = [], 0, ""
+    for char in kind[len("STRUCT(") : -1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    fields = {}
+    for part in parts:
+        name, _, field_type = part.strip().partition(" ")
+        fields[name.strip('"')] = field_type.strip()
+    return fields
+
+
 def _string_list(name: str, kind: str, field_name: str | None = None) -> str | None:
     """A list of strings from VARCHAR[], STRUCT(field ...)[] or a JSON array (of strings, or
     of objects with `field_name`)."""
     column = _column(name)
     if kind in ("VARCHAR[]", "JSON[]"):
         return f"CAST({column} AS VARCHAR[])"
-    if field_name and kind.startswith("STRUCT(") and kind.endswith(")[]") and \
-            re.search(rf"[(,] ?\"?{field_name}\"? VARCHAR", kind):  # fmt: skip
-        return f"[CAST(x.{field_name} AS VARCHAR) FOR x IN {column}]"
+    if field_name and kind.endswith("[]") and _fields(kind[:-2]).get(field_name) == "VARCHAR":
+        return f"[CAST(x.{_column(field_name)} AS VARCHAR) FOR x IN {column}]"
     text = _as_json(name, kind) if kind in _TEXT or kind == "BLOB" else None
     if text is None:
         return None
@@ -265,16 +284,22 @@ def _string_list(name: str, kind: str, field_name: str | None = None) -> str | N
 
 
 def _base_list(kind: str) -> str | None:
-    """`baseModels`: strings, `{"models": [{"id": ...}], "relation": ...}`, or objects with id."""
+    """`baseModels`: strings, `{"models": [{"id": ...}], "relation": ...}` (or a list of
+    those), or objects with an id; as a struct or a JSON string."""
     column = _column("baseModels")
-    if kind.startswith("STRUCT(") and not kind.endswith("]") and "models STRUCT(" in kind:
+    single, listed = _fields(kind).get("models", ""), _fields(kind[:-2]).get("models", "")
+    if single.endswith("[]") and _fields(single[:-2]).get("id") == "VARCHAR":
         return f"[CAST(m.id AS VARCHAR) FOR m IN {column}.models]"
-    listed = _string_list("baseModels", kind, "id")
-    if kind not in _TEXT or listed is None:
-        return listed
+    if listed.endswith("[]") and _fields(listed[:-2]).get("id") == "VARCHAR":
+        return f"flatten([[CAST(m.id AS VARCHAR) FOR m IN x.models] FOR x IN {column}])"
+    plain = _string_list("baseModels", kind, "id")
+    if kind not in _TEXT or plain is None:
+        return plain
     text = f"CAST({column} AS VARCHAR)"
-    return (f"CASE WHEN json_valid({text}) AND json_type({text}) = 'OBJECT' "
-            f"THEN json_extract_string({text}, '$.models[*].id') ELSE {listed} END")  # fmt: skip
+    return (f"CASE WHEN NOT json_valid({text}) THEN NULL "
+            f"WHEN json_type({text}) = 'OBJECT' THEN json_extract_string({text}, '$.models[*].id') "
+            f"WHEN json_type({text}, '$[0].models') = 'ARRAY' "
+            f"THEN json_extract_string({text}, '$[*].models[*].id') ELSE {plain} END")  # fmt: skip
 
 
 def scan_select(
