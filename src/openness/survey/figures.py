@@ -176,12 +176,12 @@ def _incompatible_pairs(con: duckdb.DuckDBPyConnection, weighted: bool) -> list[
         f"""
         WITH pairs AS (
             SELECT child, child_licence, parent_licence,
-                   max({_WEIGHT}) AS weight, min(parent) AS parent, min(reason) AS reason
+                   max({_WEIGHT}) AS weight, min(parent) AS parent, arg_min(reason, parent) AS reason
             FROM edges WHERE compatibility = 'incompatible'
             GROUP BY child, child_licence, parent_licence
         )
         SELECT child_licence, parent_licence, count(*) AS n, coalesce(sum(weight), 0) AS w,
-               min(reason),
+               first(reason ORDER BY weight DESC NULLS LAST, child),
                first(child ORDER BY weight DESC NULLS LAST, child),
                first(parent ORDER BY weight DESC NULLS LAST, child)
         FROM pairs GROUP BY child_licence, parent_licence
