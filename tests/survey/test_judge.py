@@ -131,6 +131,10 @@ LINEAGE = [
     {"id": "someone/mit-base", "cardData": {"license": "mit"}, "downloads": None},
     {"id": "someone/llama-child", "cardData": {"license": "llama3",
      "base_model": "META-LLAMA/meta-llama-3-8b"}, "downloads": 2},
+    {"id": "someone/child-of-none", "cardData": {"license": "mit", "base_model": "x/none"}},
+    {"id": "x/none", "cardData": {}},
+    {"id": "someone/child-of-junk", "cardData": {"license": "mit", "base_model": "x/junk"}},
+    {"id": "x/junk", "cardData": "{not json"},
 ]  # fmt: skip
 
 
@@ -169,7 +173,12 @@ def test_edges_are_judged_by_the_lineage_rules(
     assert parents["someone/orphan"] == "unknown"
     assert parents["meta-llama/own-child"] == "compatible"
     assert parents[llama] is None and parents["someone/mit-base"] is None
-    assert len(done.edges) == 6
+    none = edges[("someone/child-of-none", "x/none")]
+    assert none["compatibility"] == "unknown"
+    assert "the licence of x/none is not determined" in none["reason"]  # as an audit says
+    junk = edges[("someone/child-of-junk", "x/junk")]
+    assert "x/junk: its card in the export could not be read" in junk["reason"]
+    assert len(done.edges) == 8
 
 
 def test_g7_with_base_models_is_decided_only_when_the_licence_rules_it_out(

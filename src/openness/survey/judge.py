@@ -38,6 +38,7 @@ WORST = {"incompatible": 3, "unknown": 2, "compatible": 1}
 CHILD = "{child-org}/{child-name}"
 PARENT_SAME, PARENT_OTHER = "{child-org}/{parent-name}", "{parent-org}/{parent-name}"
 NOT_IN_EXPORT = "it is not in the export"
+UNREAD = "its card in the export could not be read"
 LINEAGE_NOT_TRACED = "its base models are not traced from metadata"
 _WORK_TABLES = ("judged", "decls", "bases", "base_fix", "lookup", "edge_rows", "compat",
                 "parents", "g7")  # fmt: skip
@@ -137,7 +138,9 @@ def analyse_key(key: dict[str, Any]) -> tuple[dict[str, Any], LicenseAnalysis | 
         # no licence is known only from a card read whole, or from tags when there is no card
         # column (a card too large or malformed may declare what its tags do not show)
         known = state in ("ok", "absent") or (state is None and tags is not None)
-        return {"declared_state": "none" if known else "unknown"}, None
+        if not known:
+            return {"declared_state": "unknown"}, None
+        return {"declared_state": "none"}, analyse(_evidence({}, signals))  # as audit: no licence
     declared = analysis.report.declared or ""
     row: dict[str, Any] = {"declared": declared, "declared_from": source}
     conclusion = analysis.conclusion
@@ -235,8 +238,9 @@ def judge_pair(
     from openness.license.compatibility import judge
 
     parent_id = PARENT_SAME if same_org else PARENT_OTHER
-    why = "" if in_export else f"{parent_id}: {NOT_IN_EXPORT}"
-    verdict = judge(_party(CHILD, child, False), _party(parent_id, parent, True, why))
+    why = f"{parent_id}: {UNREAD if in_export else NOT_IN_EXPORT}"
+    verdict = judge(_party(CHILD, child, False, f"{CHILD}: {UNREAD}"),
+                    _party(parent_id, parent, True, why))  # fmt: skip
     return verdict.verdict, verdict.reason
 
 
