@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from openness.license.profiles import KnowledgeBase, LicenseProfile, knowledge_base
 from openness.once import once
 
 FUZZY_CUTOFF = 90.0
+FUZZY_MARGIN = 3.0  # a rival licence this close makes the name ambiguous
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,30 @@ def _from_expression(term: str, kb: KnowledgeBase) -> Resolved | None:
 
 
 def _fuzzy(term: str, kb: KnowledgeBase) -> Resolved | None:
-    """Free text close to a profile's name or alias (e.g. "Llama 3.1 community licence")."""
+    """Free text that spells a profile's name or alias differently ("Llama 3.1 community
+    licence"). A near name is not enough: its first word and its version numbers must be the
+    same ("research license" is not the "H research license", "llama" not "llama1"), and no
+    other licence may come as close."""
     from rapidfuzz import fuzz, process
 
     from openness.license.profiles import squash
 
     names = kb.names()
-    best = process.extractOne(squash(term), list(names), scorer=fuzz.ratio)
-    if best is None or best[1] < FUZZY_CUTOFF:
+    wanted = squash(term)
+    found = process.extract(wanted, list(names), scorer=fuzz.ratio, limit=4)
+    close = [(name, score) for name, score, _ in found if score >= FUZZY_CUTOFF]
+    if not close or not _same_words(wanted, close[0][0]):
         return None
-    return from_profile(names[best[0]])
+    best = names[close[0][0]]
+    rivals = {names[name].id for name, score in close if score > close[0][1] - FUZZY_MARGIN}
+    return from_profile(best) if rivals == {best.id} else None
+
+
+def _same_words(first: str, second: str) -> bool:
+    """Same leading word and the same numbers, in order."""
+    words, other = first.split(), second.split()
+    return bool(words and other) and words[0] == other[0] and _numbers(first) == _numbers(second)
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
