@@ -8,20 +8,17 @@ pauses up to the Hub's five-minute window when it gives none) before the row is 
 A text goes through `openness.license.analysis.analyse` as the only file of an evidence, so it
 says what it says in an audit, and each distinct text is analysed once (the analysis memo).
 
-Resumable: every outcome is appended to a JSON-lines state file (flushed line by line; a torn
-last line is skipped) with the row's `last_modified`. A rerun reuses the settled outcomes of
-unchanged rows and fetches the rows that changed, failed transiently, were refused without a
-token when one is given now, or were read with another knowledge base. The file is compacted
-at the end (written beside it, then renamed over it). No repo id or file name is ever part of
-a path on disk. A failed download is a status of its own, never "no licence".
+Resumable: every outcome is appended to a JSON-lines state file with the row's
+`last_modified` (`openness.survey.text_state`: a torn last line is skipped, a rerun reuses
+the settled outcomes of unchanged rows, the file is compacted at the end). No repo id or file
+name is ever part of a path on disk. A failed download is a status of its own, never "no
+licence".
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import os
 import threading
 import time
 import uuid
@@ -41,6 +38,7 @@ from openness.sources.download import FileProblem, TooLarge, get, within
 from openness.sources.evidence import Evidence, TextFile, hub_repo_id
 from openness.sources.files import MAX_TEXT_BYTES, decode_text
 from openness.sources.paths import hub_endpoint
+from openness.survey.text_state import Outcome, StateLog, compact, load_state, reusable_sql
 
 READ, NOT_FOUND, TOO_LARGE = "read", "not-found", "too-large"
 RATE_LIMITED, NO_FILE = "rate-limited", "no-licence-file"
@@ -55,11 +53,6 @@ MAX_LISTED = 64  # licence-like names looked at per row
 MAX_STATUS = 160
 MEMO_ENTRIES = 100_000
 _MAIN_STEMS = ("license", "licence", "copying")
-_STATE_COLUMNS = {
-    "id": "VARCHAR", "last_modified": "VARCHAR", "path": "VARCHAR", "status": "VARCHAR",
-    "licence": "VARCHAR", "kinds": "VARCHAR[]", "transient": "BOOLEAN", "refused": "BOOLEAN",
-    "knowledge": "VARCHAR", "run": "VARCHAR", "seq": "BIGINT",
-}  # fmt: skip
 _TEXT_COLUMNS = {"file_licence": "VARCHAR", "file_clause_kinds": "VARCHAR[]",
                  "text_status": "VARCHAR"}  # fmt: skip
 
@@ -77,17 +70,6 @@ class TextOptions:
     jobs: int = 8
     timeout: float = 30.0
     max_rows: int | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one row's file. `transient`: worth asking again on a rerun."""
-
-    status: str
-    licence: str | None = None
-    kinds: tuple[str, ...] | None = None
-    transient: bool = False
-    refused: bool = False
 
 
 class Throttle:
@@ -257,81 +239,6 @@ class _Fetcher:
         return within(timeout, lambda: get(url, deadline, MAX_TEXT_BYTES)).data
 
 
-class _State:
-    """The append-only outcome log of one run (one JSON object a line, flushed each line)."""
-
-    SYNC_EVERY = 64
-
-    def __init__(self, path: Path, run: str, knowledge: str, first_seq: int) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle, self._lock = path.open("ab"), threading.Lock()
-        self._run, self._knowledge, self._seq = run, knowledge, first_seq
-        self._unsynced = self.written = 0
-        with path.open("rb") as reader:  # a run killed mid-line: that line stays apart, unread
-            if reader.seek(0, os.SEEK_END) and reader.seek(-1, os.SEEK_END) >= 0:
-                self._handle.write(b"" if reader.read(1) == b"\n" else b"\n")
-
-    def write(self, repo_id: str, changed: str | None, path: str | None, got: Outcome) -> None:
-        with self._lock:
-            self._seq += 1
-            self.written += 1
-            record = {
-                "id": repo_id, "last_modified": changed, "path": path,
-                "status": got.status, "licence": got.licence,
-                "kinds": None if got.kinds is None else list(got.kinds),
-                "transient": got.transient, "refused": got.refused,
-                "knowledge": self._knowledge, "run": self._run, "seq": self._seq,
-            }  # fmt: skip
-            self._handle.write(json.dumps(record, ensure_ascii=True).encode() + b"\n")
-            self._handle.flush()  # in the OS's hands: a killed process loses nothing
-            self._unsynced += 1
-            if self._unsynced >= self.SYNC_EVERY:
-                os.fsync(self._handle.fileno())
-                self._unsynced = 0
-
-    def close(self) -> None:
-        with self._lock:
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
-
-
-def _load_state(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """The latest outcome per repo id as the temporary table text_state; returns the last seq."""
-    columns = ", ".join(f"{name} {kind}" for name, kind in _STATE_COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE text_state ({columns})")
-    if path.is_file() and path.stat().st_size > 0:  # a torn or damaged line reads as NULLs
-        con.execute(
-            "INSERT INTO text_state SELECT * FROM read_json($path, format='newline_delimited', "
-            "columns=$columns, ignore_errors=true) WHERE id IS NOT NULL AND status IS NOT NULL "
-            "AND seq IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1",
-            {"path": str(path), "columns": _STATE_COLUMNS},
-        )
-    row = con.execute("SELECT coalesce(max(seq), 0) FROM text_state").fetchone()
-    return int(row[0]) if row else 0
-
-
-def _compact(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Rewrite the state file with one line per repo id (beside it, then renamed over it)."""
-    if not path.is_file():
-        return
-    spare = path.with_name(path.name + ".compacting")
-    con.execute("COPY (SELECT * FROM text_state ORDER BY seq) TO $spare (FORMAT json)",
-                {"spare": str(spare)})  # fmt: skip
-    with spare.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(spare, path)
-
-
-def _reusable(token: bool) -> str:
-    """SQL: the stored outcome `s` still stands for the result row `r`."""
-    refused = " AND NOT coalesce(s.refused, false)" if token else ""
-    return (
-        "(s.last_modified = r.last_modified AND NOT coalesce(s.transient, false)"
-        f"{refused} AND (s.status <> 'read' OR s.knowledge = $knowledge))"
-    )
-
-
 def fill(
     con: duckdb.DuckDBPyConnection,
     options: TextOptions,
@@ -350,8 +257,8 @@ def fill(
                 "CASE WHEN len(licence_files) = 0 THEN 'no-licence-file' END")  # fmt: skip
     knowledge, run = knowledge_version(), uuid.uuid4().hex
     params = {"knowledge": knowledge}
-    last_seq = _load_state(con, options.state)
-    reusable = _reusable(options.token is not None)
+    last_seq = load_state(con, options.state)
+    reusable = reusable_sql(options.token is not None)
     limit = "" if options.max_rows is None else f"LIMIT {max(0, int(options.max_rows))}"
     todo = con.execute(
         "SELECT r.id, r.last_modified, r.licence_files FROM results r "
@@ -362,14 +269,14 @@ def fill(
     )
     throttle = Throttle(clock, sleep)
     fetcher = _Fetcher(options, throttle, sleep)
-    state = _State(options.state, run, knowledge, last_seq)
+    state = StateLog(options.state, run, knowledge, last_seq)
     try:
         _fetch_all(todo, fetcher, state, max(1, options.jobs))
     finally:
         state.close()
     if state.written:  # this run's outcomes join the stored ones, one line per repo id
-        _load_state(con, options.state)
-        _compact(con, options.state)
+        load_state(con, options.state)
+        compact(con, options.state)
     con.execute(
         "UPDATE results AS r SET file_licence = s.licence, file_clause_kinds = s.kinds, "
         "text_status = s.status FROM text_state s WHERE s.id = r.id "
@@ -382,7 +289,7 @@ def fill(
 
 
 def _fetch_all(
-    todo: duckdb.DuckDBPyConnection, fetcher: _Fetcher, state: _State, jobs: int
+    todo: duckdb.DuckDBPyConnection, fetcher: _Fetcher, state: StateLog, jobs: int
 ) -> None:
     """Ask for every listed row, at most `jobs` at a time, a bounded number queued."""
 
