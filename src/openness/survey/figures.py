@@ -176,7 +176,8 @@ def _incompatible_pairs(con: duckdb.DuckDBPyConnection, weighted: bool) -> list[
         f"""
         WITH pairs AS (
             SELECT child, child_licence, parent_licence,
-                   max({_WEIGHT}) AS weight, min(parent) AS parent, arg_min(reason, parent) AS reason
+                   max({_WEIGHT}) AS weight, min(parent) AS parent,
+                   arg_min(reason, parent) AS reason
             FROM edges WHERE compatibility = 'incompatible'
             GROUP BY child, child_licence, parent_licence
         )
