@@ -144,6 +144,10 @@ def test_hostile_rows_are_capped_and_kept_as_data(
          "tags": [f"t{n}" for n in range(5000)] + ["license:gpl-3.0"]},
         {"id": "h/many-files", "cardData": {"license": "mit"}, "tags": [],
          "siblings": [f"f{n}.txt" for n in range(25_000)] + ["model.safetensors"]},
+        {"id": "h/many-files-licence-late", "cardData": {"license": "mit"}, "tags": [],
+         "siblings": [f"f{n}.txt" for n in range(25_000)] + ["LICENSE"]},
+        {"id": "h/many-files-licence-early", "cardData": {"license": "mit"}, "tags": [],
+         "siblings": ["LICENSE", *(f"f{n}.txt" for n in range(25_000))]},
         {"id": "h/long-" + "x" * 400, "cardData": {"license": "mit"}},
     ]  # fmt: skip
     types = {"cardData": "VARCHAR"}  # the strings above are written as they are
@@ -159,8 +163,12 @@ def test_hostile_rows_are_capped_and_kept_as_data(
     assert results["h/surrogate"]["declared_state"] == "unknown"
     # tags past the cap are not read: the licence tag after 5000 tags is lost, the card stands
     assert results["h/many-tags"]["licence"] == "mit"
-    # more files than the audit lists: the list is incomplete, so absent weights are unknown
-    assert results["h/many-files"]["licence_file"] is False
+    # more files than the audit lists: the list is incomplete, so absent weights are unknown,
+    # and so is "no licence file" (one may lie past the cap); one seen within it is a fact
+    for name in ("h/many-files", "h/many-files-licence-late"):
+        assert (results[name]["licence_file"], results[name]["licence_files"]) == (None, None)
+    early = results["h/many-files-licence-early"]
+    assert (early["licence_file"], early["licence_files"]) == (True, ["LICENSE"])
     weights = "SELECT weights FROM scanned WHERE id = 'h/many-files'"
     assert done.con.execute(weights).fetchone() == (None,)
     long_id = next(name for name in results if name.startswith("h/long-"))

@@ -10,7 +10,9 @@ the candidate licence files and the base-model names leave DuckDB, as distinct v
 `scan` columns: id, downloads, last_modified, decl_key (JSON: card state `c`, the card's
 `license` / `license_name` / `license_link` as JSON `l` / `n` / `k`, the `license:` tags `t`,
 NULL when the export has no tags, and the condition signals `s`), base_raw (base models as
-written, NULL when unknown), files_known, licence_candidates, weights, deploy, training.
+written, NULL when unknown), files_known (the file list is known and complete: not cut at
+MAX_FILES), licence_candidates (NULL when the file list is unknown; a cut list's may miss some),
+weights, deploy, training.
 """
 
 from __future__ import annotations
@@ -376,7 +378,7 @@ SELECT id, downloads, last_modified,
         IF starts_with(t, 'base_model:')]
       WHEN card_state IS NOT NULL OR {"baseModels" not in lacking} THEN []
     END, 1, {MAX_BASES}) IF b IS NOT NULL] AS base_raw,
-  files_in IS NOT NULL AS files_known,
+  files_in IS NOT NULL AND len(files_in) <= {MAX_FILES} AS files_known,
   CASE WHEN files_in IS NOT NULL THEN [f FOR f IN files IF strlen(f) <= {MAX_FILE_NAME}
     AND regexp_matches(f, {quote(LICENCE_FILE)}, 'i')] END AS licence_candidates,
   CASE WHEN len([f FOR f IN files IF regexp_matches(f, {quote(weight_file)}, 'i')]) > 0

@@ -324,7 +324,8 @@ def _tri(value: bool | None) -> int:
 
 
 def _results(con: duckdb.DuckDBPyConnection) -> None:
-    """Table `results` per the contract (the text pass columns NULL)."""
+    """Table `results` per the contract (the text pass columns NULL). A file list cut at the
+    audit's cap decides "a licence file" only when one was seen: its absence is unknown."""
     from openness.sources.metadata import safe_path
 
     names = con.execute("SELECT DISTINCT unnest(licence_candidates) FROM judged").fetchall()
@@ -339,8 +340,8 @@ def _results(con: duckdb.DuckDBPyConnection) -> None:
 CREATE OR REPLACE TABLE results AS
 SELECT j.id, j.downloads, j.last_modified, d.declared, d.declared_from, d.declared_state,
   d.licence, d.spdx_id, d.osi_approved, d.permissive, d.clause_kinds, d.use_restricting,
-  CASE WHEN j.files_known THEN len({files}) > 0 END AS licence_file,
-  CASE WHEN j.files_known THEN {files} END AS licence_files,
+  CASE WHEN len({files}) > 0 THEN TRUE WHEN j.files_known THEN FALSE END AS licence_file,
+  CASE WHEN len({files}) > 0 OR j.files_known THEN {files} END AS licence_files,
   CASE WHEN j.base_raw IS NOT NULL THEN coalesce(b.base_models, []) END AS base_models,
   p.parents, g.label AS g7_label,
   NULL::VARCHAR AS file_licence, NULL::VARCHAR[] AS file_clause_kinds,
