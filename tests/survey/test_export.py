@@ -62,6 +62,29 @@ def test_missing_columns_make_their_facts_unknown(
     assert row["licence_files"] == [] and row["base_models"] == []
 
 
+def test_null_cells_and_unreadable_cards_are_unknown_not_empty(
+    export_file: Callable[..., Path], surveyed: Callable[..., Any]
+) -> None:
+    """A NULL tags cell says nothing (not "no licence tag"); an unreadable card says nothing of
+    base models when neither baseModels nor tags can; a card read whole or absent does."""
+    tags_only = surveyed(export_file(
+        [{"id": "t/null", "tags": None}, {"id": "t/empty", "tags": []}], name="tags.parquet"
+    )).results  # fmt: skip
+    assert (tags_only["t/null"]["declared_state"], tags_only["t/null"]["base_models"]) == (
+        "unknown", None)  # fmt: skip
+    assert (tags_only["t/empty"]["declared_state"], tags_only["t/empty"]["base_models"]) == (
+        "none", [])  # fmt: skip
+    big = '{"license": "mit", "base_model": "a/b"' + " " * (70 * 1024) + "}"
+    rows = [{"id": "c/big", "cardData": big}, {"id": "c/bad", "cardData": "nope"},
+            {"id": "c/absent", "cardData": None}, {"id": "c/ok", "cardData": {"license": "mit"}},
+            {"id": "c/bad-null-tags", "cardData": "nope", "tags": None}]  # fmt: skip
+    cards = surveyed(export_file(rows, {"cardData": "VARCHAR"}, name="cards.parquet")).results
+    for name in ("c/big", "c/bad", "c/bad-null-tags"):
+        assert cards[name]["base_models"] is None, name
+        assert cards[name]["declared_state"] == "unknown", name
+    assert cards["c/absent"]["base_models"] == [] and cards["c/ok"]["base_models"] == []
+
+
 def test_json_string_and_struct_card_data_read_alike(
     export_file: Callable[..., Path], surveyed: Callable[..., Any]
 ) -> None:

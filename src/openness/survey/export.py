@@ -9,8 +9,8 @@ the candidate licence files and the base-model names leave DuckDB, as distinct v
 
 `scan` columns: id, downloads, last_modified, decl_key (JSON: card state `c`, the card's
 `license` / `license_name` / `license_link` as JSON `l` / `n` / `k`, the `license:` tags `t`,
-NULL when the export has no tags, and the condition signals `s`), base_raw (base models as
-written, NULL when unknown), files_known (the file list is known and complete: not cut at
+NULL when the export or the row has no tags, and the condition signals `s`), base_raw (base
+models as written, NULL when unknown), files_known (the file list is known and complete: not cut at
 MAX_FILES), licence_candidates (NULL when the file list is unknown; a cut list's may miss some),
 weights, deploy, training.
 """
@@ -332,7 +332,6 @@ def scan_select(
     modified = use("lastModified", 'CAST("lastModified" AS VARCHAR)', "VARCHAR")
     ident = use("id", f'left(CAST("id" AS VARCHAR), {MAX_ID})', "VARCHAR")
     card_known = "cardData" not in lacking
-    tags_known = "tags" not in lacking
     suffixes = "|".join(re.escape(suffix[1:]) for suffix in sorted(facts.WEIGHT_SUFFIXES))
     weight_file = f"(?:^|/)[^/]+\\.(?:{suffixes})$|{facts._SHARD.pattern}"
     licence_tags = f"[left(substr(t, 9), {MAX_TAG}) FOR t IN tags IF starts_with(t, 'license:')]"
@@ -367,16 +366,16 @@ WITH raw AS (
 )
 SELECT id, downloads, last_modified,
   to_json({{'c': card_state, 'l': p[1], 'n': p[2], 'k': p[3],
-    't': CASE WHEN {tags_known} THEN list_slice({licence_tags}, 1, {MAX_LICENCE_TAGS}) END,
+    't': CASE WHEN tags_in IS NOT NULL THEN list_slice({licence_tags}, 1, {MAX_LICENCE_TAGS}) END,
     's': list_sort(list_distinct([x FOR x IN [lower(trim(v)) FOR v IN
       list_concat([pipeline_signal], card_tags, tags) IF v IS NOT NULL]
       IF list_contains({literal_list(signals)}, x)]))}})::VARCHAR AS decl_key,
   [left(b, {MAX_ID}) FOR b IN list_slice(CASE
       WHEN bases_in IS NOT NULL THEN bases_in
       WHEN card_bases IS NOT NULL AND len(card_bases) > 0 THEN card_bases
-      WHEN {tags_known} THEN [string_split(t, ':')[-1] FOR t IN tags
+      WHEN tags_in IS NOT NULL THEN [string_split(t, ':')[-1] FOR t IN tags
         IF starts_with(t, 'base_model:')]
-      WHEN card_state IS NOT NULL OR {"baseModels" not in lacking} THEN []
+      WHEN card_state IN ('ok', 'absent') OR {"baseModels" not in lacking} THEN []
     END, 1, {MAX_BASES}) IF b IS NOT NULL] AS base_raw,
   files_in IS NOT NULL AND len(files_in) <= {MAX_FILES} AS files_known,
   CASE WHEN files_in IS NOT NULL THEN [f FOR f IN files IF strlen(f) <= {MAX_FILE_NAME}
