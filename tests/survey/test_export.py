@@ -239,6 +239,21 @@ def test_globs_and_files_of_different_columns(
     assert "siblings" in done.export.columns_missing
 
 
+def test_file_names_with_glob_characters_are_read_as_named(
+    export_file: Callable[..., Path], surveyed: Callable[..., Any], tmp_path: Path
+) -> None:
+    """DuckDB globs the paths it is given: a file named `a[1].parquet` must not read as
+    `a1.parquet`, nor one a glob found named `b*.parquet` read `bx.parquet` again."""
+    export_file([{"id": "x/bracket", "tags": []}], name="one/a[1].parquet")
+    export_file([{"id": "x/plain", "tags": []}], name="one/a1.parquet")
+    done = surveyed(tmp_path / "one" / "a[1].parquet")
+    assert list(done.results) == ["x/bracket"]
+    export_file([{"id": "x/star", "tags": []}], name="two/b*.parquet")
+    export_file([{"id": "x/other", "tags": []}], name="two/bx.parquet")
+    done = surveyed(tmp_path / "two" / "*.parquet")
+    assert sorted(done.results) == ["x/other", "x/star"] and done.export.notes == []
+
+
 PATHS = [
     "model.safetensors", "pytorch_model.bin", "sub/weights.GGUF", ".bin", "x.",
     "ckpt-0/tensor00000_000", "checkpoints/shard_3", "config.json", "train.py",

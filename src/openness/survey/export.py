@@ -100,9 +100,15 @@ def literal_list(values: list[str]) -> str:
     return "[" + ", ".join(quote(value) for value in values) + "]::VARCHAR[]"
 
 
+def glob_literal(path: str) -> str:
+    """A file's path as DuckDB reads it literally: its glob characters (`*`, `?`, `[`) each in
+    a class of its own, so `a[1].parquet` is that file, not `a1.parquet`."""
+    return re.sub(r"[\[*?]", lambda found: f"[{found.group()}]", path)
+
+
 def _files_of(source: str) -> list[str]:
-    """The local files a source names (a path or a glob), or a usage error."""
-    if any(char in source for char in "*?["):
+    """The local files a source names (a file by its name, else a glob), or a usage error."""
+    if any(char in source for char in "*?[") and not os.path.isfile(os.path.expanduser(source)):
         found = sorted(glob.glob(os.path.expanduser(source), recursive=True))
         found = [path for path in found if os.path.isfile(path)]
         if not found:
@@ -164,11 +170,12 @@ def read(
             relations.append((f"read_parquet({quote(source)}, union_by_name = true)", source))
             continue
         for path in _files_of(source):
-            columns = _describe(con, f"read_parquet({quote(path)})", path)
+            columns = _describe(con, f"read_parquet({quote(glob_literal(path))})", path)
             groups.setdefault(tuple(columns.items()), []).append(path)
     for paths in groups.values():
         shown = paths[0] if len(paths) == 1 else f"{paths[0]} (and {len(paths) - 1} more)"
-        relations.append((f"read_parquet({literal_list(paths)})", shown))
+        literal = literal_list([glob_literal(path) for path in paths])
+        relations.append((f"read_parquet({literal})", shown))
     if listing is not None:
         relations.append((_listing_relation(listing), "the Hub listing"))
     con.execute(f"CREATE OR REPLACE TEMP TABLE scan_all AS {_EMPTY}")
