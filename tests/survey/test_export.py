@@ -284,3 +284,14 @@ def test_file_facts_in_sql_are_the_audits(
     assert list(row) == expected
     licence_like = re.search(LICENCE_FILE, path, re.IGNORECASE) is not None
     assert done.results["f/m"]["licence_files"] == ([path] if licence_like else [])
+
+
+def test_the_connection_installs_and_loads_no_extension_unasked() -> None:
+    """A column type or a path never makes DuckDB fetch or load an extension by itself."""
+    from openness.survey import export
+
+    con = export.connect()
+    names = ("autoinstall_known_extensions", "autoload_known_extensions",
+             "allow_community_extensions")  # fmt: skip
+    settings = [con.execute(f"SELECT current_setting('{name}')").fetchone() for name in names]
+    assert settings == [(False,)] * 3

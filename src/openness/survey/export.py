@@ -66,7 +66,8 @@ def duckdb_module() -> Any:
 
 def connect(memory_mib: int = MEMORY_MIB, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection bounded in memory (at most half the machine's): beyond
-    that it spills to a temporary folder of its own, removed when the process exits."""
+    that it spills to a temporary folder of its own, removed when the process exits. No
+    extension is installed or loaded unasked (a column type or a path never fetches one)."""
     con: duckdb.DuckDBPyConnection = duckdb_module().connect(":memory:")
     with contextlib.suppress(ValueError, OSError, AttributeError):
         memory_mib = min(memory_mib, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -76,6 +77,10 @@ def connect(memory_mib: int = MEMORY_MIB, threads: int | None = None) -> duckdb.
     con.execute(f"SET memory_limit = '{max(memory_mib, 256)}MB'")
     con.execute(f"SET temp_directory = {quote(spill)}")
     con.execute("SET preserve_insertion_order = false")
+    # nothing fetched or loaded behind the survey's back: hf:// loads httpfs itself (_remote)
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET allow_community_extensions = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
