@@ -295,3 +295,12 @@ def test_the_connection_installs_and_loads_no_extension_unasked() -> None:
              "allow_community_extensions")  # fmt: skip
     settings = [con.execute(f"SELECT current_setting('{name}')").fetchone() for name in names]
     assert settings == [(False,)] * 3
+
+
+def test_the_package_docstring_names_every_module() -> None:
+    import pkgutil
+
+    import openness.survey as package
+
+    modules = [info.name for info in pkgutil.iter_modules(package.__path__)]
+    assert modules and all(f"`{name}`" in (package.__doc__ or "") for name in modules)

@@ -6,6 +6,6 @@ rules as `audit`. DuckDB is an optional extra (`pip install 'openness[survey]'`)
 imports it at module level.
 
 Modules: `export` (sources into the `scan` table), `listing` (a live Hub listing as a source),
-`judge` (the `results` and `edges` tables), `texts` (the opt-in text pass), `figures` (the
-summary), `run` (the whole survey).
+`judge` (the `results` and `edges` tables), `texts` (the opt-in text pass), `text_state` (the
+text pass's resumable state file), `figures` (the summary), `run` (the whole survey).
 """
