@@ -304,3 +304,35 @@ def test_the_package_docstring_names_every_module() -> None:
 
     modules = [info.name for info in pkgutil.iter_modules(package.__path__)]
     assert modules and all(f"`{name}`" in (package.__doc__ or "") for name in modules)
+
+
+def test_unsafe_file_names_are_dropped_without_becoming_sql(
+    export_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Licence-like names no audit would ask for are dropped by a join, not spliced into the
+    query as a literal list (thousands of distinct hostile names made it quadratic)."""
+    from openness.survey import export, judge
+
+    rows = [{"id": f"u/m{n}", "tags": [], "siblings": [f"LICENSE\\\\{n}", "../LICENSE", "LICENSE"]}
+            for n in range(3000)]  # fmt: skip
+    rows.append({"id": "u/only-unsafe", "tags": [], "siblings": ["../LICENSE"]})
+    path = export_file(rows)
+
+    class Recorder:
+        def __init__(self, con: Any) -> None:
+            self.con, self.longest = con, 0
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            self.longest = max(self.longest, len(sql))
+            return self.con.execute(sql, *args)
+
+    con = export.connect()
+    export.read(con, [str(path)], None, judge.signal_values(), judge.library_names())
+    recorder = Recorder(con)
+    judge.fill(recorder)  # type: ignore[arg-type]
+    assert recorder.longest < 20_000
+    got = dict(con.execute("SELECT id, licence_files FROM results").fetchall())
+    assert got["u/m7"] == ["LICENSE"] and got["u/only-unsafe"] == []
+    assert con.execute(
+        "SELECT licence_file FROM results WHERE id = 'u/only-unsafe'"
+    ).fetchone() == (False,)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from openness.survey.export import literal_list, quote
+from openness.survey.export import quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -41,7 +41,7 @@ NOT_IN_EXPORT = "it is not in the export"
 UNREAD = "its card in the export could not be read"
 LINEAGE_NOT_TRACED = "its base models are not traced from metadata"
 _WORK_TABLES = ("judged", "decls", "bases", "base_fix", "lookup", "edge_rows", "compat",
-                "parents", "g7")  # fmt: skip
+                "parents", "g7", "unsafe_files", "safe_files")  # fmt: skip
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DECLARATION_COLUMNS = {
     "decl_key": "VARCHAR", "decl_id": "BIGINT", "declared": "VARCHAR", "declared_from": "VARCHAR",
@@ -329,10 +329,19 @@ def _results(con: duckdb.DuckDBPyConnection) -> None:
     from openness.sources.metadata import safe_path
 
     names = con.execute("SELECT DISTINCT unnest(licence_candidates) FROM judged").fetchall()
-    unsafe = [name for (name,) in names if safe_path(name) is None]
-    files = "j.licence_candidates"
-    if unsafe:
-        files = f"[f FOR f IN j.licence_candidates IF NOT list_contains({literal_list(unsafe)}, f)]"
+    unsafe = [{"name": name} for (name,) in names if safe_path(name) is None]
+    files, safe_join = "j.licence_candidates", ""
+    if unsafe:  # dropped by a join: the export's names never become SQL text
+        table_from_rows(con, "unsafe_files", unsafe, {"name": "VARCHAR"})
+        con.execute("""
+CREATE OR REPLACE TEMP TABLE safe_files AS
+WITH c AS (SELECT id, unnest(licence_candidates) AS f,
+             unnest(range(len(licence_candidates))) AS pos
+           FROM judged WHERE len(licence_candidates) > 0)
+SELECT c.id, list(c.f ORDER BY c.pos) FILTER (WHERE u.name IS NULL) AS files
+FROM c LEFT JOIN unsafe_files u ON u.name = c.f GROUP BY c.id""")
+        files = "CASE WHEN j.licence_candidates IS NOT NULL THEN coalesce(sf.files, []) END"
+        safe_join = "LEFT JOIN safe_files sf ON sf.id = j.id"
     tri = "coalesce(CAST({} AS INTEGER), -1)"
     has_base = "(j.base_raw IS NULL OR len(coalesce(b.base_models, [])) > 0)"
     licence = f"CASE WHEN {has_base} THEN d.open_lineage ELSE d.open_alone END"
@@ -348,7 +357,7 @@ SELECT j.id, j.downloads, j.last_modified, d.declared, d.declared_from, d.declar
   NULL::VARCHAR AS text_status
 FROM judged j JOIN decls d ON d.decl_id = j.decl_id
 LEFT JOIN bases b ON b.id = j.id
-LEFT JOIN parents p ON p.id = j.id
+LEFT JOIN parents p ON p.id = j.id {safe_join}
 LEFT JOIN g7 g ON g.o = {tri.format(licence)}
   AND g.w = {tri.format("j.weights")} AND g.d = {tri.format("j.deploy")}
   AND g.t = {tri.format("j.training")}""")
