@@ -105,6 +105,9 @@ def test_every_format_names_the_source_and_its_licence(
         (("{export}", "--source-date", "yesterday"), "not a date"),
         (("{export}", "--results", "{folder}/dir.csv"), "not a regular file"),
         (("{export}", "--results", "{folder}/no/such.csv"), "no such folder"),
+        (("{export}", "--fetch-texts", "--state", "{folder}"), "not a regular file"),
+        (("{export}", "--fetch-texts", "--state", "{corrupt}/state.jsonl"), "as --state"),
+        (("{export}", "--state", "{folder}/state.jsonl"), "give --fetch-texts"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

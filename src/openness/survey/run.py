@@ -70,6 +70,10 @@ def run(options: SurveyOptions, notice: Callable[[str], None] = lambda _: None) 
         raise UsageError("nothing to survey (give SOURCE files, --author or --search)")
     if options.limit and not (options.author or options.search):
         raise UsageError("--limit bounds a live listing: give --author or --search with it")
+    if options.state is not None and not options.fetch_texts:
+        raise UsageError("--state is the resume file of --fetch-texts: give --fetch-texts with it")
+    if options.fetch_texts:
+        check_state(_state_path(options))  # a wrong path costs no survey
     con = export.connect(options.memory_mib)
     seconds: dict[str, float] = {}
     started = time.monotonic()
@@ -107,12 +111,32 @@ def run(options: SurveyOptions, notice: Callable[[str], None] = lambda _: None) 
 def _texts(con: duckdb.DuckDBPyConnection, options: SurveyOptions) -> None:
     from huggingface_hub import get_token
 
-    from openness.sources.paths import hub_endpoint, records_dir
+    from openness.sources.paths import hub_endpoint
     from openness.survey.texts import TextOptions, fill
 
-    state = options.state or records_dir() / "survey-texts.jsonl"
+    state = _state_path(options)
     fill(con, TextOptions(state=state, endpoint=hub_endpoint(), token=get_token(),
                           jobs=options.jobs, timeout=options.timeout))  # fmt: skip
+
+
+def _state_path(options: SurveyOptions) -> Path:
+    from openness.sources.paths import records_dir
+
+    return options.state or records_dir() / "survey-texts.jsonl"
+
+
+def check_state(path: Path) -> None:
+    """The text pass's resume file can be read and appended to (created if need be), or a
+    usage error naming it."""
+    try:
+        if path.exists() and not path.is_file():
+            raise UsageError(f"cannot use {path} as --state: not a regular file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab"), path.open("rb"):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(f"cannot use {path} as --state: {reason}") from None
 
 
 def source_of(
