@@ -14,7 +14,7 @@ from typing import Any
 from openness import __version__
 from openness.errors import EXIT_POLICY_FAILED, EXIT_USAGE
 from openness.render import RenderOptions
-from openness.render.json import json_line
+from openness.render.json import finite, json_line, model_line
 from openness.report import (
     SCHEMA_VERSION,
     Audit,
@@ -29,15 +29,15 @@ SUMMARY_POLICY = ("source", "passed", "status")  # what the summary line says of
 
 
 def audit_line(audit: Audit) -> str:
-    return json_line({"type": "audit", **audit.model_dump(mode="json")})
+    return model_line("audit", audit, finite([audit]))
 
 
 def error_line(failure: Failure) -> str:
-    return json_line({"type": "error", **failure.model_dump(mode="json")})
+    return model_line("error", failure)
 
 
 def policy_line(result: ModelResult) -> str:
-    return json_line({"type": "policy", **result.model_dump(mode="json")})
+    return model_line("policy", result)
 
 
 def summary_line(
