@@ -4,11 +4,16 @@ The server may be hostile: the token goes only to the endpoint's own origin, red
 followed by hand (a few, http/https only), the body is streamed with a byte cap that also
 bounds what a compressed body decodes to, and the deadline is checked between chunks. A
 worker thread (`within`) bounds what per-read timeouts cannot: a server trickling bytes.
+
+Plain http to this machine (a local mirror, a replay Hub) goes through a client of its own
+that cannot speak TLS: making huggingface_hub's client loads the CA bundle for its TLS
+context, the larger part of that client's cost, which such a request never uses.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import threading
 import time
 import zlib
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+from openness.once import once
 from openness.sources.paths import hub_endpoint, same_origin
 
 T = TypeVar("T")
@@ -69,7 +75,6 @@ def within(seconds: float, work: Callable[[], T]) -> T:
 def get(url: str, deadline: float, cap: int) -> Body:
     """GET `url`: at most `cap` bytes (TooLarge beyond), by `deadline` (TimeoutError)."""
     import httpx2
-    from huggingface_hub import get_session
     from huggingface_hub.utils._headers import build_hf_headers
 
     endpoint = hub_endpoint()
@@ -79,7 +84,7 @@ def get(url: str, deadline: float, cap: int) -> Body:
             raise TimeoutError(url)
         headers = build_hf_headers(token=None if same_origin(url, endpoint) else False)
         headers["Accept-Encoding"] = "identity"
-        session = get_session()
+        session = _session(url)
         request = session.build_request("GET", url, headers=headers, timeout=remaining)
         try:
             response = session.send(request, stream=True, follow_redirects=False)
@@ -101,6 +106,53 @@ def get(url: str, deadline: float, cap: int) -> Body:
         except httpx2.HTTPError as error:
             raise FileProblem(f"could not be downloaded ({type(error).__name__})") from error
     raise FileProblem(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _session(url: str) -> Any:
+    """huggingface_hub's shared client, or for plain http to this machine `_local_session`."""
+    if _loopback_http(url):
+        return _local_session()
+    from huggingface_hub import get_session
+
+    return get_session()
+
+
+def _loopback_http(url: str) -> bool:
+    """Whether `url` is plain http to this machine: localhost, 127.0.0.0/8 or ::1."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme.lower() != "http":
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@once
+def _local_session() -> Any:
+    """The client for plain http to this machine: huggingface_hub's own settings and request
+    hook (offline mode, request id), but no CA bundle loaded (its TLS context trusts no
+    certificate: it could not complete a TLS handshake if it were ever asked to) and no proxy
+    from the environment (a proxy elsewhere would not reach this machine's loopback)."""
+    import ssl
+
+    import httpx2
+    from huggingface_hub.utils._http import hf_request_event_hook
+
+    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates, trusts none
+    return httpx2.Client(
+        event_hooks={"request": [hf_request_event_hook]},
+        follow_redirects=True,
+        timeout=None,
+        verify=no_tls,
+        trust_env=False,
+    )
 
 
 def _redirect(url: str, location: str) -> str:
