@@ -18,10 +18,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from openness.data import packaged
 from openness.license.classifier import ClauseModel, clause_model, features
+from openness.license.knowledge import parsed_yaml
 from openness.license.sentences import Unit, units
 from openness.license.text import strip_control
 from openness.once import once
-from openness.readers import load
 
 QUOTE_LIMIT = 200
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -87,7 +87,7 @@ class ClauseHit(BaseModel):
 @once
 def _kind_data() -> tuple[dict[str, ClauseKind], dict[str, Condition]]:
     path = packaged("licenses/clauses.yaml")
-    data = load(path.read_text(encoding="utf-8"), str(path), aliases=True)
+    data = parsed_yaml(path, aliases=True)
     kinds = {kind: ClauseKind.model_validate(rule) for kind, rule in data["kinds"].items()}
     conditions = {
         name: Condition.model_validate(rule) for name, rule in data.get("conditions", {}).items()

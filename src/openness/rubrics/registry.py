@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from openness.data import packaged
 from openness.errors import UsageError
-from openness.readers import YamlError, load
+from openness.license.knowledge import parsed_yaml
+from openness.readers import YamlError
 from openness.rubrics.engine import RubricSpec
 from openness.rubrics.facts import FACTS
 
@@ -59,7 +60,7 @@ def load_registry(folder: Path) -> Registry:
 
 def _load(path: Path) -> RubricSpec:
     try:
-        spec = RubricSpec.model_validate(load(path.read_text(encoding="utf-8"), str(path)))
+        spec = RubricSpec.model_validate(parsed_yaml(path))
     except YamlError as error:
         raise RubricError(str(error)) from None
     except ValidationError as error:
