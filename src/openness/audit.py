@@ -96,6 +96,8 @@ class Auditor:
     an ancestor met after the deadline is looked up in the cache and snapshot only. After the
     first connection-level failure every later lookup is offline, and `notice` is told once.
     The base models looked up are kept for later audits, at most `ANCESTORS_KEPT` of them.
+    The first judgement loads the shared knowledge (rubrics, profiles, the MOF); audits ready
+    to be judged meanwhile wait for it (within their deadline) rather than each load it too.
     """
 
     def __init__(
@@ -113,6 +115,8 @@ class Auditor:
         self._flights: dict[str, threading.Event] = {}  # base models being looked up
         self.datasets = DatasetLookup(offline, self.connectivity)
         self._lock = threading.Lock()
+        self._first = threading.Lock()  # held by the first judgement
+        self._loaded = threading.Event()  # set once it is done
 
     def audit(self, model: str, revision: str | None = None) -> Audit:
         """Audit a Hub repo id, Hub URL or local folder (raises OpennessError subclasses)."""
@@ -129,6 +133,16 @@ class Auditor:
 
     def _judge(self, evidence: Evidence, deadline: float) -> Audit:
         """The audit of gathered evidence, its ancestors and datasets looked up by `deadline`."""
+        if not self._loaded.is_set():
+            if self._first.acquire(blocking=False):
+                try:
+                    return self._judged(evidence, deadline)
+                finally:
+                    self._loaded.set()
+            self._loaded.wait(max(0.0, deadline - time.monotonic()))
+        return self._judged(evidence, deadline)
+
+    def _judged(self, evidence: Evidence, deadline: float) -> Audit:
         return audit_evidence(
             evidence,
             self._ancestors_until(deadline),
