@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import queue
 import threading
 import time
 import zlib
@@ -52,24 +53,53 @@ class Body:
 
 
 def within(seconds: float, work: Callable[[], T]) -> T:
-    """`work()` in a daemon thread, abandoned with TimeoutError after `seconds`."""
+    """`work()` in a daemon thread, abandoned with TimeoutError after `seconds`.
+
+    The threads are kept for later calls (starting one cost more CPU than a warm audit's whole
+    request); one whose work was abandoned serves again once that work returns."""
     outcome: list[tuple[T | None, BaseException | None]] = []
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome.append((work(), None))
         except BaseException as error:  # handed to the caller
             outcome.append((None, error))
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=run, name="openness-hub", daemon=True)
-    worker.start()
-    worker.join(max(0.0, seconds))
-    if not outcome:
+    _hand(run)
+    if not done.wait(max(0.0, seconds)):
         raise TimeoutError(f"no answer within {seconds:.1f} s")
     value, error = outcome[0]
     if error is not None:
         raise error
     return value  # type: ignore[return-value]  # set whenever error is None
+
+
+IDLE_KEPT = 64  # idle threads kept for `within`; more end when their work is done
+_idle: list[queue.SimpleQueue[Callable[[], None]]] = []  # the inboxes of idle threads
+_idle_lock = threading.Lock()
+
+
+def _hand(job: Callable[[], None]) -> None:
+    """Give `job` to an idle thread, or to a new one."""
+    with _idle_lock:
+        inbox = _idle.pop() if _idle else None
+    if inbox is None:
+        inbox = queue.SimpleQueue()
+        thread = threading.Thread(target=_serve, args=(inbox,), name="openness-hub", daemon=True)
+        thread.start()
+    inbox.put(job)
+
+
+def _serve(inbox: queue.SimpleQueue[Callable[[], None]]) -> None:
+    while True:
+        inbox.get()()  # never raises: `within`'s job keeps what its work raised
+        with _idle_lock:
+            if len(_idle) >= IDLE_KEPT:
+                return
+            _idle.append(inbox)
 
 
 def get(url: str, deadline: float, cap: int) -> Body:

@@ -55,9 +55,14 @@ class HubUnreachable(Exception):
 def quiet_library() -> None:
     """Silence huggingface_hub's own log lines on stderr (multi-line retry chatter): every
     failure it meets is reported by openness itself, as one line or as an audit warning."""
-    from huggingface_hub.utils import logging as hub_logging  # configures it when imported
+    if not _quieted:
+        from huggingface_hub.utils import logging as hub_logging  # configures it when imported
 
-    hub_logging.get_logger().setLevel(logging.CRITICAL)
+        hub_logging.get_logger().setLevel(logging.CRITICAL)
+        _quieted.append(True)  # once per process: the level stays set
+
+
+_quieted: list[bool] = []
 
 
 def fetch(target: Target, timeout: float = DEFAULT_TIMEOUT) -> Evidence:
@@ -203,14 +208,20 @@ def _retry_after(error: Exception) -> float | None:
 
 
 def _read_texts(evidence: Evidence, deadline: float, timeout: float, asked: str | None) -> Evidence:
-    """Read the wanted texts (the settled ones from the record of this commit) and record them."""
+    """Read the wanted texts (the settled ones from the record of this commit) and record them;
+    a warm audit, finding them all there, only notes which commit the revision asked named."""
     known = records.load(evidence.repo_id, evidence.revision)
     settled = known.files if known else {}
-    record = records.Record(evidence=evidence.model_copy(deep=True), files=settled)
 
     def missing(path: str, size: int | None) -> tuple[records.Outcome, bool]:
         return _download(evidence, path, size, deadline, timeout)
 
+    if known is not None and records.all_settled(evidence, settled):  # a warm audit
+        records.read_texts(evidence, settled, missing)  # which asks for none
+        records.save_ref(evidence, asked)
+        check_card_metadata(evidence)
+        return evidence
+    record = records.Record(evidence=evidence.model_copy(deep=True), files=settled)
     records.read_texts(evidence, record.files, missing)
     if known is None or record.files != known.files:  # a warm audit writes nothing
         records.save(record, asked)

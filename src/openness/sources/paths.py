@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +33,12 @@ def records_dir() -> Path:
 
 def hub_endpoint() -> str:
     """HF_ENDPOINT (an http or https URL with a host, no query or fragment), else the Hub."""
-    value = os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+    return _endpoint(os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+
+
+@lru_cache(maxsize=8)
+def _endpoint(value: str) -> str:
+    """The endpoint `value` names, checked (an audit asks for it several times per model)."""
     try:
         parts = urlsplit(value)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0

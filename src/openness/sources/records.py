@@ -61,6 +61,12 @@ def read_texts(evidence: Evidence, settled: dict[str, Outcome], missing: Missing
             note_unread(evidence, path, outcome.reason or "not read")
 
 
+def all_settled(evidence: Evidence, settled: dict[str, Outcome]) -> bool:
+    """Whether `read_texts` would find every wanted text in `settled` (and ask for none)."""
+    wanted, _ = select_texts([file.path for file in evidence.files or []])
+    return all(path in settled for path in wanted)
+
+
 def location(repo_id: str, revision: str | None) -> str | None:
     path = _record_path(repo_id, revision)
     return str(path) if path else None
