@@ -9,7 +9,9 @@ request and serves synthetic repos (a LICENSE, a card, a config, a listed weight
 runs as the real CLI in a subprocess, `<venv>/bin/openness audit --from-file LIST --jobs J
 --timeout T --format json -o OUT`, with its own temporary HF_HOME, HF_HUB_CACHE and
 OPENNESS_CACHE_DIR and HF_ENDPOINT at the replay Hub (no proxy, no token: nothing leaves the
-machine). The Hub's CPU therefore does not compete with the audits for one GIL.
+machine), and its bytecode cached as an installed package has it (PYTHONPYCACHEPREFIX in a
+temporary folder, even where PYTHONDONTWRITEBYTECODE is set; see `isolated_env`). The Hub's CPU
+therefore does not compete with the audits for one GIL.
 
 For each size, on models never seen before with empty caches (cold) and then on the same
 models again (warm), with each model's LICENSE one of two texts (`repeat`), and once more cold
@@ -47,9 +49,11 @@ over 100,000 models: benchmarks/batch_memory.py.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,10 +89,11 @@ software distributed under the License is distributed on an "AS IS" BASIS, WITHO
 CONDITIONS OF ANY KIND, either express or implied.
 """
 CONFIG = b'{"architectures": ["LlamaForCausalLM"], "model_type": "llama"}'
-# Variables that could send a request elsewhere or change who the client claims to be.
+# Variables that could send a request elsewhere or change who the client claims to be, and the
+# ones that would keep Python from caching bytecode (see `isolated_env`).
 DROPPED = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACEHUB_API_TOKEN", "HF_TOKEN_PATH",
            "HF_OIDC_RESOURCE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HUGGINGFACE_HUB_CACHE",
-           "OPENNESS_DEBUG")  # fmt: skip
+           "OPENNESS_DEBUG", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")  # fmt: skip
 
 
 # -- shared with benchmarks/startup.py and benchmarks/batch_memory.py ------------------------
@@ -100,9 +105,22 @@ def openness_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "openness"]
 
 
-def isolated_env(home: Path, endpoint: str | None) -> dict[str, str]:
+@cache
+def bytecode_dir() -> Path:
+    """A folder of this benchmark run where every child caches the bytecode of what it imports
+    (removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="openness-bytecode-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def isolated_env(home: Path, endpoint: str | None, bytecode: bool = True) -> dict[str, str]:
     """This environment with tests/conftest.py's hf_env settings: caches and HOME under
-    `home`, HF_ENDPOINT at the replay Hub, telemetry off, no token, no proxy."""
+    `home`, HF_ENDPOINT at the replay Hub, telemetry off, no token, no proxy.
+
+    Bytecode is cached (in `bytecode_dir`, for openness, hf-preflight and the standard library
+    alike), as an installed package has it, even where PYTHONDONTWRITEBYTECODE is set: without
+    it each run compiles openness's modules again. `bytecode=False` sets that variable."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -123,6 +141,10 @@ def isolated_env(home: Path, endpoint: str | None) -> dict[str, str]:
     )
     if endpoint is not None:
         env["HF_ENDPOINT"] = endpoint
+    if bytecode:
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir())
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -278,7 +300,9 @@ def hub_benchmark(args: argparse.Namespace) -> list[Case]:
         HubReplay(latency=args.latency) as hub,
     ):
         base = Path(folder)
-        version = [run_child([*openness_command(), "--version"]) for _ in range(3)][-1]
+        version_env = isolated_env(base, None)
+        versions = [run_child([*openness_command(), "--version"], version_env) for _ in range(3)]
+        version = versions[-1]
         startup_cpu = version.cpu
         print(
             f"replay Hub at {hub.endpoint} (in this process), latency {args.latency * 1000:.0f} "
@@ -289,7 +313,8 @@ def hub_benchmark(args: argparse.Namespace) -> list[Case]:
         print(
             f"LICENSE texts: {mit}"
             f" and an Apache-like text (repeat), or those under a copyright line of each model's "
-            f"own (distinct)\nstart-up: `openness --version` {version.wall:.3f} s wall, "
+            f"own (distinct); bytecode cached in {bytecode_dir()}"
+            f"\nstart-up: `openness --version` {version.wall:.3f} s wall, "
             f"{version.cpu:.3f} s CPU, {version.peak_mb:.1f} MB; that CPU is subtracted below"
         )
         # One audit in a throw-away home first: the file cache holds the modules afterwards.
