@@ -159,6 +159,19 @@ def test_a_429_pauses_for_retry_after_and_the_row_is_read(
     assert counts["requests"] == 3
 
 
+def test_a_429_with_only_the_hubs_ratelimit_header_waits_for_its_reset(
+    hub: HubReplay, run: Callable[..., Any]
+) -> None:
+    hub.add(FakeRepo("acme/mit", files={"LICENSE": fixtures_hub.license("mit")}))
+    headers = {"RateLimit": '"resolvers";r=0;t=55',
+               "RateLimit-Policy": '"fixed window";"resolvers";q=3000;w=300'}  # fmt: skip
+    hub.inject(http_error("GET /acme/mit/resolve/", 429, headers=headers, times=1))
+    con = results([("acme/mit", 1, MONDAY, ["LICENSE"])])
+    _, clock = run(con, jobs=1)
+    assert table(con)["acme/mit"] == ("read", "mit", [])
+    assert clock.slept == [56.0]  # the window's reset + 1 s, not a blind doubling pause
+
+
 def test_a_429_without_retry_after_backs_off_and_a_persistent_one_is_transient(
     hub: HubReplay, run: Callable[..., Any]
 ) -> None:

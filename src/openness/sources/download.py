@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import queue
+import re
 import threading
 import time
 import zlib
@@ -25,6 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 from openness.once import once
 from openness.sources.paths import hub_endpoint, same_origin
+
+_RESET = re.compile(r"(?:^|;)\s*t=(\d{1,7})(?![\d.])")  # RateLimit: seconds to the reset
 
 T = TypeVar("T")
 MAX_REDIRECTS = 5
@@ -197,10 +200,18 @@ def _check_status(response: Any) -> None:
     if status < 300:
         return
     problem = FileProblem(f"HTTP {status}", status, retry=status in (408, 429) or status >= 500)
-    with contextlib.suppress(ValueError):
-        problem.retry_after = max(0.0, float(response.headers.get("retry-after", "")))
+    problem.retry_after = _wait_asked(response.headers)
     problem.code = response.headers.get("x-error-code", "")[:40] or None
     raise problem
+
+
+def _wait_asked(headers: Any) -> float | None:
+    """Seconds the server asks to wait: `Retry-After`, else the `t=` (seconds to the window's
+    reset) of the Hub's `RateLimit` header (`"api";r=0;t=55`); None when it says neither."""
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(headers.get("retry-after", "")))
+    found = _RESET.search(headers.get("ratelimit", "")[:200])
+    return float(found.group(1)) if found else None
 
 
 def _read(response: Any, deadline: float, cap: int) -> bytes:
