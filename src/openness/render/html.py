@@ -23,7 +23,7 @@ from openness.compare import Comparison, compare
 from openness.render import RenderOptions
 from openness.render.access import access_rows, describe_source
 from openness.render.html_grid import STATES, Cell, Column, State, cells, columns
-from openness.render.html_style import CSP, STYLE
+from openness.render.html_style import page
 from openness.render.untrusted import one_line
 from openness.report import Audit, Citation, Criterion, PolicyOutcome, Report
 
@@ -353,16 +353,7 @@ def render_page(report: Report, options: RenderOptions, title: str, every_row: b
         )
         body.append(f'<h2 id="errors">Not audited</h2><ul>{items}</ul>')
     body.append("</main>")
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{text(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return page(text(title), body)
 
 
 def render_html(report: Report, options: RenderOptions) -> str:

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from openness.render import RenderOptions
 from openness.render.html import text as html_text
-from openness.render.html_style import CSP, STYLE
+from openness.render.html_style import page
 from openness.render.layout import Words, grid
 from openness.render.markdown import markdown_escape
 from openness.render.terminal import console_into
@@ -305,16 +305,7 @@ def html(summary: dict[str, Any], options: RenderOptions | None = None) -> str:
             + (_html_table(CONFLICT_HEADER, found) if found else "<p>No declaration conflicts.</p>")
         )
     body.append(f'</main><footer><p class="note">{html_text(_attribution(summary))}</p></footer>')
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{TITLE}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return page(TITLE, body)
 
 
 # Terminal
