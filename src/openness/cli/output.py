@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from openness.errors import UsageError
 from openness.render.untrusted import inert
+from openness.replacing import replacing
 
 
 def say(message: str) -> None:
@@ -76,28 +75,8 @@ def _discard_stdout() -> None:
 
 @contextlib.contextmanager
 def _replacing(output: Path) -> Iterator[TextIO]:
-    """A temporary file beside `output` (or its link's target) that replaces it atomically
-    when the block ends; never a FIFO, device, socket or folder; no temporary file left
-    behind, whatever interrupts the block."""
-    try:
-        target = output.resolve()
-        mode = target.stat().st_mode if target.exists() else None
-    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
-        reason = getattr(error, "strerror", None) or error
-        raise UsageError(f"cannot write {output}: {reason}") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"cannot write {output}: not a regular file")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".openness-", suffix=".tmp")
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+    """A text file that replaces `output` whole when the block ends (see `replacing`)."""
+    with replacing(output) as temporary:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             yield out
-        os.replace(temporary, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write {output}: {error.strerror}") from None
-        raise

@@ -4,8 +4,6 @@ per-model table atomically."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import tempfile
 import time
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openness.errors import UsageError
+from openness.replacing import replacing
 from openness.survey import export, judge
 
 if TYPE_CHECKING:
@@ -203,30 +202,15 @@ def write_results(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """The per-model table, replacing `path` atomically (never half-written); the rows written.
     CSV joins list columns with ';' and defuses cells a spreadsheet would run as a formula."""
     kind = results_format(path)
-    try:
-        target = path.resolve()
-        if target.exists() and not target.is_file():
-            raise UsageError(f"cannot write {path}: not a regular file")
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".openness-",
-                                             suffix=f".{kind}")  # fmt: skip
-        os.close(handle)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
     columns = ", ".join(_csv_column(name) if kind == "csv" else name for name in RESULT_COLUMNS)
     options = "FORMAT parquet" if kind == "parquet" else "FORMAT csv, HEADER true"
-    try:
-        con.execute(f"COPY (SELECT {columns} FROM results ORDER BY id) "
-                    f"TO {export.quote(temporary)} ({options})")  # fmt: skip
-        os.replace(temporary, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror}") from None
-        if isinstance(error, Exception) and not isinstance(error, UsageError):
+    with replacing(path, suffix=f".{kind}") as temporary:
+        try:
+            con.execute(f"COPY (SELECT {columns} FROM results ORDER BY id) "
+                        f"TO {export.quote(str(temporary))} ({options})")  # fmt: skip
+        except export.duckdb_module().Error as error:
             reason = " ".join(str(error).split())[:160]
             raise UsageError(f"cannot write {path}: {reason}") from None
-        raise
     rows = con.execute("SELECT count(*) FROM results").fetchone()
     return int(rows[0]) if rows else 0
 
