@@ -13,12 +13,12 @@ import importlib.util
 import json
 import re
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from html_page import Page, parse
 
 from openness.render.html import text
 from openness.render.html_grid import columns
@@ -47,37 +47,6 @@ def _script() -> ModuleType:
 
 
 render_html = _script()
-
-
-class Page(HTMLParser):
-    """Every tag with its attributes, the style element's text and the page's visible text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.style = ""
-        self.data: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.style += data
-        else:
-            self.data.append(data)
-
-
-def parse(page: str) -> Page:
-    parser = Page()
-    parser.feed(page)
-    parser.close()
-    return parser
 
 
 def assert_self_contained(page: str) -> Page:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from html_page import parse
 
 from openness.render import RenderOptions
 from openness.render.html import text as html_text
@@ -193,7 +193,7 @@ def test_markdown_escapes_hostile_names() -> None:
 def test_html_escapes_hostile_names() -> None:
     hostile = summary(dict(HUB_SOURCE, inputs=[EVIL], attribution=EVIL), EVIL)
     page = html(hostile)
-    parsed = _parse(page)
+    parsed = parse(page)
     names = [tag for tag, _ in parsed.tags]
     assert not {"script", "img", "a", "link", "iframe", "object", "embed", "base", "form"} & set(
         names
@@ -208,7 +208,7 @@ def test_html_escapes_hostile_names() -> None:
 
 def test_html_page_is_self_contained_under_the_report_csp() -> None:
     page = html(summary(HUB_SOURCE))
-    parsed = _parse(page)
+    parsed = parse(page)
     metas = [attrs for tag, attrs in parsed.tags if tag == "meta" and "http-equiv" in attrs]
     assert [m["content"] for m in metas] == [CSP] and "default-src 'none'" in CSP
     assert parsed.style == STYLE and [tag for tag, _ in parsed.tags].count("style") == 1
@@ -258,29 +258,3 @@ def test_summarised_hostile_rows_render_escaped() -> None:
     assert not re.search(r"(?<!\\)[<>]", markdown(data))
     assert html_text(EVIL) in html(data) and "<script" not in html(data)
     assert inert(EVIL) in table(data, RenderOptions(width=NO_WRAP))
-
-
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.style = ""
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.style += data
-
-
-def _parse(page: str) -> _Page:
-    parser = _Page()
-    parser.feed(page)
-    parser.close()
-    return parser
