@@ -52,6 +52,7 @@ from hub_speed import (
     openness_command,
     request_kind,
 )
+from rss import rss_mb
 
 TARGET_PEAK_MB = 300.0
 LINEAR_TOLERANCE = 1.2  # ms per model at the largest size / at the smallest
@@ -132,20 +133,11 @@ class Row:
     hub_cpu: float
 
 
-def _rss_mb(pid: int) -> float | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match[1]) / 1024 if match else None
-
-
 def _watch(
     pid: int, limit_mb: float, done: threading.Event, seen: list[float], killed: list[bool]
 ) -> None:
     """Poll the child's RSS until it exits; stop it (SIGKILL to that pid) above `limit_mb`."""
-    while not done.is_set() and (rss := _rss_mb(pid)) is not None:
+    while not done.is_set() and (rss := rss_mb(pid)) is not None:
         seen.append(rss)
         if rss > limit_mb and not killed and not done.is_set():
             killed.append(True)

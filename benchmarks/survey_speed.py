@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -47,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub_speed import isolated_env, openness_command
+from rss import rss_mb
 from survey_export import describe, generate
 
 TARGET_ROWS = 3_000_000
@@ -73,20 +73,11 @@ class Run:
     stderr: str
 
 
-def _rss_mb(pid: int) -> float | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match[1]) / 1024 if match else None
-
-
 def _watch(
     pid: int, limit_mb: float, deadline: float, done: threading.Event, stop: list[str]
 ) -> None:
     """Poll the child's RSS until it exits; SIGKILL that pid above `limit_mb` or past `deadline`."""
-    while not done.is_set() and (rss := _rss_mb(pid)) is not None:
+    while not done.is_set() and (rss := rss_mb(pid)) is not None:
         reason = "rss" if rss > limit_mb else "time" if time.monotonic() > deadline else None
         if reason and not stop and not done.is_set():
             stop.append(reason)
