@@ -7,7 +7,8 @@
   that kind, the text's other statements are left out for that kind (they may state it too),
   and every statement is a negative example of the kinds the text does not contain.
 * The frozen held-out set (`tests/data/heldout/`) is read only by `heldout_texts()`, for
-  evaluation: it never trains anything.
+  evaluation: it never trains anything. The development texts (`tests/data/dev/`) train
+  nothing either; unlike the held-out set they are read to choose between settings.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAINING = ROOT / "licenses" / "training"
 COLLECTED = ROOT / "tests" / "data" / "collected"
 HELDOUT = ROOT / "tests" / "data" / "heldout"
+DEV = ROOT / "tests" / "data" / "dev"
 CORPUS = ROOT.parent / "shared" / "corpus" / "licenses"
 
 
@@ -88,11 +90,20 @@ def collected_texts() -> list[LabelledText]:
 
 def heldout_texts() -> list[LabelledText]:
     """The frozen held-out texts, for evaluation only."""
-    data = yaml.safe_load((HELDOUT / "labels.yaml").read_text(encoding="utf-8"))
+    return _evaluation_texts(HELDOUT)
+
+
+def dev_texts() -> list[LabelledText]:
+    """The development texts: never trained on, read to choose between settings."""
+    return _evaluation_texts(DEV)
+
+
+def _evaluation_texts(folder: Path) -> list[LabelledText]:
+    data = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
     texts = []
     for name, entry in data["texts"].items():
         labels = {label["kind"]: label["quote"] for label in entry.get("labels") or []}
-        text = (HELDOUT / name).read_text(encoding="utf-8")
+        text = (folder / name).read_text(encoding="utf-8")
         texts.append(LabelledText(name, name, text, labels))
     return texts
 

@@ -126,6 +126,21 @@ def test_non_commercial_supersedes_commercial_restriction() -> None:
     assert kinds(text) == {"non-commercial"}
 
 
+def test_an_faq_answer_is_read_with_its_question() -> None:
+    """ "No." denies what a question asks about unless the answer itself restricts; the evidence
+    is the answer's line."""
+    assert (
+        kinds("## FAQ\n\nIs a sign-up needed to get the files?\n\nNo, they are public.\n") == set()
+    )
+    text = (
+        "## FAQ\n\nMay our firm use it in a product?\n\nNo. Only non-commercial use is allowed.\n"
+    )
+    hits = detect_clauses(text, "LICENSE")
+    assert [(hit.kind, hit.line, hit.quote) for hit in hits] == [
+        ("non-commercial", 5, "No. Only non-commercial use is allowed.")
+    ]
+
+
 def test_a_statement_across_a_hard_line_break_is_reported_on_its_first_line() -> None:
     text = "Preamble.\n\nIf the products of the licensee have 700 million monthly\nactive users.\n"
     hit = next(hit for hit in detect_clauses(text, "LICENSE") if hit.kind == "user-threshold")

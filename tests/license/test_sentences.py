@@ -29,6 +29,23 @@ def test_an_open_sentence_leads_into_its_list_and_a_closed_paragraph_ends_it() -
     ]
 
 
+def test_a_question_leads_into_its_answer_and_an_unanswered_one_stands_alone() -> None:
+    text = (
+        "## FAQ\n\n**Can I sell what it generates?**\nNever. Outputs are for personal use.\n\n"
+        "That is the answer.\n\nSo is this.\n\n## End\n\nIs that all?\n"
+    )
+    assert statements(text) == [
+        ("FAQ", 1),
+        ("Can I sell what it generates? Never.", 4),
+        ("Can I sell what it generates? Outputs are for personal use.", 4),
+        ("Can I sell what it generates? That is the answer.", 6),
+        ("So is this.", 8),
+        ("End", 10),
+        ("Is that all?", 12),
+    ]
+    assert units(text)[1].own == "Never."
+
+
 def test_inline_lists_and_colon_lists_are_split_into_items() -> None:
     text = "You shall not: (i) sublicense it; (ii) rent it; or (iii) sell it. Keep notices."
     assert [unit.text for unit in units(text)] == [

@@ -1,16 +1,17 @@
 """The clause classifier: which clause kinds one statement of a licence expresses.
 
-A statement (a `sentences.Unit`) becomes a bag of word features: words, pairs of neighbouring
-words and of words one apart, each also with its lexicon class (`lexicon:` in `clauses.yaml`:
-"generated content", "completions" and "outputs" all count as @output); the words in the
-scope of a negation marked as such; and the statement's stances (`stances:`: it prohibits,
-denies, permits, obliges, sets a condition, or speaks of the licensor's powers), each paired
-with the word classes present, so that "may not be used commercially" (prohibit*@commercial)
-and "is not a non-commercial licence" (deny*@noncommercial) differ. A linear model per kind
-(`clause_model.json`, trained by `scripts/train_clause_model.py` on the sentences in
-`licenses/training/` and on labelled licence texts) scores them; a kind is found where its score
-passes the kind's threshold. Deterministic, pure Python, and explainable: the features that
-carried a decision are reported with it.
+A statement (a `sentences.Unit`) becomes a bag of word features: words (a question mark counts
+as the word `<ask>`, so that "Must I register? No." differs from "You must register"), pairs of
+neighbouring words and of words one apart, each also with its lexicon class (`lexicon:` in
+`clauses.yaml`: "generated content", "completions" and "outputs" all count as @output); the
+words in the scope of a negation marked as such; and the statement's stances (`stances:`: it
+prohibits, denies, permits, obliges, sets a condition, or speaks of the licensor's powers), each
+paired with the word classes present, so that "may not be used commercially"
+(prohibit*@commercial) and "is not a non-commercial licence" (deny*@noncommercial) differ. A
+linear model per kind (`clause_model.json`, trained by `scripts/train_clause_model.py` on the
+sentences in `licenses/training/` and on labelled licence texts) scores them; a kind is found
+where its score passes the kind's threshold. Deterministic, pure Python, and explainable: the
+features that carried a decision are reported with it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from openness.data import packaged
 from openness.once import once
 from openness.readers import load
 
-_TOKEN = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d[\d,.]*\d|\d|[$\u20ac\u00a3\u00a5\"]")
-_SYMBOLS = {"$": "<cur>", "\u20ac": "<cur>", "\u00a3": "<cur>", "\u00a5": "<cur>", '"': "<q>"}
+_TOKEN = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d[\d,.]*\d|\d|[$\u20ac\u00a3\u00a5\"?]")
+_SYMBOLS = {
+    "$": "<cur>", "\u20ac": "<cur>", "\u00a3": "<cur>", "\u00a5": "<cur>", '"': "<q>", "?": "<ask>",
+}  # fmt: skip
 _NEGATORS = frozenset(
     {"not", "no", "never", "nor", "neither", "cannot", "without", "nothing", "none", "nobody"}
 )

@@ -5,9 +5,10 @@ Hard-wrapped lines are joined into paragraphs; a paragraph is cut into sentences
 on its own lines (`-`, `*`, `(a)`, `1.`, `ii)`) or run inline (`... to: (a) X; (b) Y`). A list's
 lead-in (the paragraph's last sentence, when it ends open: in a colon or mid-phrase) is carried
 onto each item, so that "You will not use the Model to:" followed by "(c) train other models" reads
-as one statement. Each unit keeps the line on which its own words start. Linear time: every
-line and character is visited a bounded number of times; long runs without punctuation are cut
-into pieces of at most `PIECE` characters.
+as one statement. A question leads into its answer the same way ("Can I sell outputs?" + "No."),
+so that an FAQ's answer is read with what it answers. Each unit keeps the line on which its own
+words start. Linear time: every line and character is visited a bounded number of times; long
+runs without punctuation are cut into pieces of at most `PIECE` characters.
 """
 
 from __future__ import annotations
@@ -169,13 +170,19 @@ def units(text: str) -> list[Unit]:
     """The text's sentences, headings and list items, each with its lead-in carried."""
     found: list[Unit] = []
     lead = ""
+    question = _Question()
     for block in _blocks(text):
         if not block.item:
             lead = ""
+        question.expire(found, block.heading)
         sentences = _sentences(block.text)
         for offset, sentence in sentences:
+            if sentence.endswith("?") and len(sentence) <= LEAD_LIMIT:
+                lines = block.line_at(offset), block.line_at(offset + len(sentence) - 1)
+                question.ask(found, Unit(sentence, sentence, *lines))
+                continue
             inline_lead, pieces = _parts(sentence)
-            prefix = " ".join(part for part in (lead, _lead(inline_lead)) if part)
+            prefix = " ".join(part for part in (question.lead(), lead, _lead(inline_lead)) if part)
             for at, piece in pieces:
                 at += len(piece) - len(piece.lstrip(" ;,"))
                 for within, chunk in _chunks(piece.strip(" ;,")):
@@ -185,4 +192,33 @@ def units(text: str) -> list[Unit]:
                     found.append(Unit(whole, chunk, *lines))
         if not (block.item or block.heading or _CLOSED.search(block.text)) and sentences:
             lead = _lead(sentences[-1][1])  # an open last sentence leads into what follows
+        question.blocks_left -= 1
+    question.expire(found, True)
     return found
+
+
+class _Question:
+    """A question ("Can I sell what the model generates?") is read with its answer: it leads
+    into the rest of its paragraph and the next one, up to a heading or the next question. A
+    question nothing answers is a statement of its own."""
+
+    def __init__(self) -> None:
+        self.asked: Unit | None = None
+        self.answered = False
+        self.blocks_left = 0
+
+    def ask(self, found: list[Unit], question: Unit) -> None:
+        self.expire(found, True)
+        self.asked, self.answered, self.blocks_left = question, False, 2
+
+    def lead(self) -> str:
+        if self.asked is None:
+            return ""
+        self.answered = True
+        return self.asked.text
+
+    def expire(self, found: list[Unit], now: bool) -> None:
+        if self.asked is not None and (now or self.blocks_left <= 0):
+            if not self.answered:
+                found.append(self.asked)
+            self.asked = None
