@@ -303,6 +303,20 @@ def test_the_spdx_fingerprints_hold_hashes_of_the_recorded_list_only() -> None:
         assert re.fullmatch(r"[A-Za-z0-9+/]*=*", encoded)  # base64 of hashes, no text
     assert spdx_licence("TTWL") is not None and "TTWL" in data["references"]
 
+@pytest.mark.parametrize("spdx_id", ["GD", "UCAR"])
+def test_a_rewrapped_licence_keeps_its_name(spdx_id: str) -> None:
+    """GD's "... Portions relating to PNG copyright 1999 ..." re-wrapped puts "copyright 1999"
+    at the start of a line, which is still licence text; the library finds UCAR re-wrapped only
+    with each paragraph on one line."""
+    found = identify_text(rewrapped(spdx_text(spdx_id)))
+    assert (found.spdx_id, found.match) == (spdx_id, "exact")
+
+
+def test_a_copyright_line_on_top_is_still_a_notice() -> None:
+    text = "MIT License\n\nCopyright (c) 2031 Someone Else\n\n" + spdx_text("MIT")
+    found = identify_text(text)
+    assert (found.spdx_id, found.match) == ("MIT", "exact")
+
 
 def rewrapped(text: str) -> str:
     """The text with each paragraph re-flowed at 60 columns."""

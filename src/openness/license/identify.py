@@ -93,15 +93,25 @@ def identification_words(text: str) -> list[str]:
     or how-to-apply appendix."""
     lines = []
     in_appendix = False
+    previous = ""  # the line before, unless it was a title or a notice
     for line in clean_lines(text):
         if is_title(line):
-            in_appendix = False  # a heading: another document may follow the appendix
+            in_appendix, line = False, ""  # a heading: another document may follow the appendix
         elif _APPENDIX.match(line):
             in_appendix = True
-        elif line and not in_appendix and not is_notice(line):
+        elif is_notice(line) and not (line[0].islower() and _continues(previous)):
+            line = ""
+        elif line and not in_appendix:
             lines.append(line)
+        previous = line
     tokens = _COPYRIGHT_INLINE.sub(" ", " ".join(lines)).split()
     return _WORD.findall(" ".join(token for token in tokens if not _is_noise(token)).lower())
+
+
+def _continues(previous: str) -> bool:
+    """Whether a line goes on with the sentence before it: a lower-case "copyright 1999 Ann"
+    that a re-wrap put at the start of a line is licence text, not a notice."""
+    return bool(previous) and previous[-1].isalnum() and not previous.isupper()
 
 
 def _is_noise(token: str) -> bool:

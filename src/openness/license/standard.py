@@ -29,6 +29,7 @@ LICENCE_CHARS = 2000  # unless it is this long
 # A licence whose standard text carries another one after its own terms.
 _CARRIES = {"LGPL-3.0": "GPL-3.0"}
 _OR_LATER = re.compile(r"(?i)\bor\s+(?:\(at your option\)\s+)?(?:any\s+)?later(?:\s+version)?\b")
+_ONE_LINE = re.compile(r"(?<=\S)[ \t]*\r?\n(?=[ \t]*\S)")  # a line break inside a paragraph
 _APPENDIX = re.compile(
     r"(?is)^\W*(?:end of terms and conditions\W*)?(?:appendix\W*)?how to apply\b"
 )
@@ -118,7 +119,19 @@ def _base(spdx_id: str) -> str:
 
 
 def identify_standard(text: str) -> Standard | None:
-    """The standard licence the text is, or None when licence text makes up too little of it."""
+    """The standard licence the text is, or None when licence text makes up too little of it.
+    The library's matches depend on where lines break: a text it finds modified or not at all
+    is tried again with each paragraph on one line (a re-wrapped copy of a licence is that
+    licence)."""
+    found = _identified(text)
+    if found is None or found.match == "modified":
+        joined = _ONE_LINE.sub(" ", text)
+        if joined != text and (again := _identified(joined)) and again.match != "modified":
+            return again
+    return found
+
+
+def _identified(text: str) -> Standard | None:
     found = _regions(text) or _scancode_regions(text)
     longest = max((region.size for region in found), default=0)
     licences = [
