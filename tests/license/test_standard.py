@@ -303,6 +303,7 @@ def test_the_spdx_fingerprints_hold_hashes_of_the_recorded_list_only() -> None:
         assert re.fullmatch(r"[A-Za-z0-9+/]*=*", encoded)  # base64 of hashes, no text
     assert spdx_licence("TTWL") is not None and "TTWL" in data["references"]
 
+
 @pytest.mark.parametrize("spdx_id", ["GD", "UCAR"])
 def test_a_rewrapped_licence_keeps_its_name(spdx_id: str) -> None:
     """GD's "... Portions relating to PNG copyright 1999 ..." re-wrapped puts "copyright 1999"
