@@ -79,7 +79,7 @@ def fit(examples: list[Example], featured: list[list[str]]) -> dict[str, object]
     matrix = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(featured), len(vocabulary)))
     names = list(vocabulary)
     kinds = list(clause_kinds())
-    weights: dict[str, list[list[float]]] = {}
+    weights: dict[str, list[str]] = {}
     bias = []
     for index, kind in enumerate(kinds):
         keep = [row for row, example in enumerate(examples) if kind not in example.unknown]
@@ -94,13 +94,13 @@ def fit(examples: list[Example], featured: list[list[str]]) -> dict[str, object]
         bias.append(round(float(learner.intercept_[0]), 4))
         for column, weight in enumerate(learner.coef_[0]):
             if abs(weight) >= PRUNE:
-                weights.setdefault(names[column], []).append([index, round(float(weight), 3)])
+                weights.setdefault(names[column], []).append(f"{index}:{round(float(weight), 3):g}")
     return {
-        "format": 1,
+        "format": 2,
         "kinds": kinds,
         "bias": bias,
         "threshold": [0.5] * len(kinds),
-        "weights": dict(sorted(weights.items())),
+        "weights": {feature: " ".join(pairs) for feature, pairs in sorted(weights.items())},
     }
 
 

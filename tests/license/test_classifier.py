@@ -27,7 +27,7 @@ def test_a_definition_is_marked_as_one() -> None:
 
 
 def test_a_model_needs_one_bias_and_threshold_per_kind() -> None:
-    data = {"format": 1, "kinds": ["a", "b"], "bias": [0.0], "threshold": [0.5, 0.5]}
+    data = {"format": 2, "kinds": ["a", "b"], "bias": [0.0], "threshold": [0.5, 0.5]}
     with pytest.raises(ValueError, match="one bias and one threshold per kind"):
         model_from_json({**data, "weights": {}})
 
@@ -39,7 +39,7 @@ def test_every_finding_says_which_of_its_own_words_decided_it() -> None:
     assert hit.reasons and set(hit.reasons) <= set(features(hit.quote))
     model = clause_model()
     index = model.kinds.index(hit.kind)
-    assert all(dict(model.weights[reason])[index] > 0 for reason in hit.reasons)
+    assert all(dict(model.weights(reason))[index] > 0 for reason in hit.reasons)
 
 
 def test_the_shipped_model_weighs_exactly_the_clause_vocabulary() -> None:
@@ -47,6 +47,12 @@ def test_the_shipped_model_weighs_exactly_the_clause_vocabulary() -> None:
     assert set(model.kinds) == set(clause_kinds())
     assert all(
         isinstance(feature, str) and 0 <= kind < len(model.kinds) and isinstance(weight, float)
-        for feature, pairs in model.weights.items()
-        for kind, weight in pairs
+        for feature in model.packed
+        for kind, weight in model.weights(feature)
     )
+
+
+def test_a_model_file_of_another_format_is_refused() -> None:
+    data = {"format": 1, "kinds": ["a"], "bias": [0.0], "threshold": [0.5], "weights": {}}
+    with pytest.raises(ValueError, match="format"):
+        model_from_json(data)

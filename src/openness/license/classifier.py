@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -106,18 +106,38 @@ def _features(tokens: list[str], definition: bool) -> list[str]:
 
 @dataclass(frozen=True)
 class ClauseModel:
-    """Per kind: a bias, a threshold, and the weight of each feature."""
+    """Per kind: a bias and a threshold; per feature, its weight for each kind it bears on.
+
+    `packed` holds each feature's weights as written in the model file ("kind:weight ..."); a
+    feature's are unpacked the first time a statement has it, so loading stays cheap.
+    """
 
     kinds: tuple[str, ...]
     bias: tuple[float, ...]
     threshold: tuple[float, ...]
-    weights: dict[str, list[tuple[int, float]]]
+    packed: dict[str, str]
+    _unpacked: dict[str, tuple[tuple[int, float], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def weights(self, feature: str) -> tuple[tuple[int, float], ...]:
+        """The (kind index, weight) pairs of one feature; none for an unknown feature."""
+        pairs = self._unpacked.get(feature)
+        if pairs is None:
+            pairs = tuple(
+                (int(kind), float(weight))
+                for kind, weight in (
+                    pair.split(":") for pair in self.packed.get(feature, "").split()
+                )
+            )
+            self._unpacked[feature] = pairs
+        return pairs
 
     def scores(self, found: list[str]) -> list[float]:
         """Each kind's probability for a statement with these features."""
         totals = list(self.bias)
         for feature in found:
-            for kind, weight in self.weights.get(feature, ()):
+            for kind, weight in self.weights(feature):
                 totals[kind] += weight
         return [1 / (1 + math.exp(-max(-50.0, min(50.0, total)))) for total in totals]
 
@@ -126,7 +146,7 @@ class ClauseModel:
         weighed = [
             (weight, feature)
             for feature in found
-            for index, weight in self.weights.get(feature, ())
+            for index, weight in self.weights(feature)
             if index == kind and weight > 0
         ]
         return [feature for _weight, feature in sorted(weighed, reverse=True)[:limit]]
@@ -135,7 +155,7 @@ class ClauseModel:
 class _ModelHead(BaseModel):
     """The JSON form of a `ClauseModel`, apart from its weights."""
 
-    format: int
+    format: Literal[2]
     kinds: list[str]
     bias: list[float]
     threshold: list[float]
@@ -147,8 +167,8 @@ def model_from_json(data: dict[str, Any]) -> ClauseModel:
     size = len(head.kinds)
     if len(head.bias) != size or len(head.threshold) != size:
         raise ValueError("clause model: one bias and one threshold per kind")
-    weights = data["weights"]  # the project's own file: its shape is checked by the tests
-    return ClauseModel(tuple(head.kinds), tuple(head.bias), tuple(head.threshold), weights)
+    packed = data["weights"]  # the project's own file: its shape is checked by the tests
+    return ClauseModel(tuple(head.kinds), tuple(head.bias), tuple(head.threshold), packed)
 
 
 @once

@@ -17,6 +17,7 @@ _ESCAPES = re.compile(
     r"|\x1b[@-Z\\-_]"  # other two-byte escapes
 )
 _INVISIBLE = {"Cf", "Zl", "Zp", "Co", "Cs", "Cc"}  # format, separators, private use, controls
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # ASCII controls are `_CONTROLS`' job
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
@@ -64,9 +65,11 @@ _SPACE = re.compile(r"\s+")
 def strip_control(text: str) -> str:
     """Remove ANSI/OSC escapes and control or bidi characters, keeping newlines and tabs."""
     cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n")))
-    if cleaned.isascii():
-        return cleaned
-    return "".join(c for c in cleaned if c in "\n\t" or unicodedata.category(c) not in _INVISIBLE)
+    return cleaned if cleaned.isascii() else _NON_ASCII.sub(_visible, cleaned)
+
+
+def _visible(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if unicodedata.category(c) not in _INVISIBLE)
 
 
 def clean_lines(text: str) -> list[str]:
