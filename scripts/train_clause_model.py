@@ -18,7 +18,10 @@ be judged. Settings: positives weighed three times (five did worse), five for ou
 downstream restrictions and four for territory; C 1 (3 did worse). Tried and dropped: per-kind
 thresholds chosen on the other licensors' scores, word prefixes as features, subject-and-modal
 features ("you:may-not*@output"), averaged stochastic gradient descent, bagged seeds, a linear
-SVM (F1 0.92, more false finds), deciding non-commercial against commercial-restriction by score.
+SVM (F1 0.92, more false finds), deciding non-commercial against commercial-restriction by score,
+features scaled to unit length (F1 0.88 at C 20: recall fell in every kind), and 660 more written
+sentences for downstream, copyleft, output-use, territory, commercial, gated and revocable
+wordings (F1 unchanged, territory precision 0.83 -> 0.50).
 """
 
 from __future__ import annotations

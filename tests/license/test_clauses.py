@@ -141,6 +141,33 @@ def test_an_faq_answer_is_read_with_its_question() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nothing in this licence requires you to pass these use restrictions on to your customers.",
+        "You may use Outputs for any purpose, including to train or improve another model, even"
+        " one that competes with ours.",
+        'No attribution or "Built with" notice is required.',
+        "No click-through acceptance or account is required to use the model.",
+    ],
+)
+def test_a_statement_that_only_denies_or_permits_states_no_restriction(sentence: str) -> None:
+    """The first three were flagged (downstream, output-use, attribution) before a statement's
+    stances could rule a kind out."""
+    assert kinds(sentence) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("You may use the model for non-commercial research.", "non-commercial"),
+        ("Licensor grants you a revocable licence to use the model.", "revocable"),
+    ],
+)
+def test_a_permission_can_still_limit_the_use_or_be_revocable(sentence: str, expected: str) -> None:
+    assert expected in kinds(sentence)
+
+
 def test_a_statement_across_a_hard_line_break_is_reported_on_its_first_line() -> None:
     text = "Preamble.\n\nIf the products of the licensee have 700 million monthly\nactive users.\n"
     hit = next(hit for hit in detect_clauses(text, "LICENSE") if hit.kind == "user-threshold")

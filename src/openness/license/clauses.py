@@ -24,6 +24,8 @@ from openness.license.text import strip_control
 from openness.once import once
 
 QUOTE_LIMIT = 200
+_STANCES = {"<prohibit>", "<deny>", "<permit>", "<oblige>", "<condition>", "<licensor>"}
+_DEFINED_TERM = re.compile(r'^\W*"[^"]{1,80}"')  # '"Research" does not include ...' defines
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 
@@ -67,6 +69,9 @@ class ClauseKind(BaseModel):
     )
     conditions: list[str] = Field(
         default_factory=list, description="Conditions that may limit the clause, by name."
+    )
+    stated_by_permission: bool = Field(
+        default=False, description="A statement that only permits can state it."
     )
 
 
@@ -195,6 +200,18 @@ class _Best:
             self.rank, self.unit, self.found, self.condition = rank, unit, found, condition
 
 
+def _kinds_it_can_state(unit: Unit, found: list[str]) -> set[str] | None:
+    """None when a statement can state any kind; only the kinds a permission can state when it
+    only permits ("you may use it for research"); none when it only denies ("no sign-up is
+    needed"), unless it is a defined term's ("'Research' does not include commercial use")."""
+    stances = _STANCES.intersection(found)
+    if stances == {"<permit>"}:
+        return {kind for kind, rule in clause_kinds().items() if rule.stated_by_permission}
+    if "<deny>" in stances and stances <= {"<deny>", "<permit>"}:
+        return None if _DEFINED_TERM.match(unit.text) else set()
+    return None
+
+
 def detect_clauses(text: str, source: str, model: ClauseModel | None = None) -> list[ClauseHit]:
     """Every clause kind the text shows, once each, at its strongest statement."""
     model = model or clause_model()
@@ -203,9 +220,10 @@ def detect_clauses(text: str, source: str, model: ClauseModel | None = None) -> 
     lines = strip_control(text).split("\n")
     for unit in units(text):
         found = features(unit.text)
+        stated = _kinds_it_can_state(unit, found)
         for index, score in enumerate(model.scores(found)):
-            if score >= model.threshold[index]:
-                kind = model.kinds[index]
+            kind = model.kinds[index]
+            if score >= model.threshold[index] and (stated is None or kind in stated):
                 condition = _stated_condition(kinds[kind], unit)
                 best.setdefault(kind, _Best()).offer(unit, found, score, condition)
     hits = []
